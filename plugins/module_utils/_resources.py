@@ -1,0 +1,144 @@
+# Copyright: (c) 2026, alibabacloud.ram contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""RAM resource helpers shared by this collection's modules, for its internal use only (private API).
+
+Name and tag rules (checked before any API call), shell-style name filters, tag reconciliation and the
+conversion of API maps to the snake_case shape the modules return.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+# Name rules from the RAM API reference (2015-05-01). They are checked locally so that a typo fails with the
+# option's name and the rule before any call, instead of with an API error after a round trip.
+NAME_RULES: dict[str, tuple[re.Pattern[str], int, str]] = {
+    "policy": (re.compile(r"^[A-Za-z0-9-]+$"), 128, "letters, digits and '-'"),
+    "role": (re.compile(r"^[A-Za-z0-9.-]+$"), 64, "letters, digits, '.' and '-'"),
+    "user": (re.compile(r"^[A-Za-z0-9._-]+$"), 64, "letters, digits, '.', '_' and '-'"),
+    "group": (re.compile(r"^[A-Za-z0-9-]+$"), 64, "letters, digits and '-'"),
+}
+
+MAX_DESCRIPTION_LENGTH = 1024
+MAX_TAGS = 20
+MAX_TAG_KEY_LENGTH = 128
+MAX_TAG_VALUE_LENGTH = 128
+# RAM reserves these prefixes for system tags; it refuses them in TagResources.
+RESERVED_TAG_PREFIXES = ("acs:", "aliyun")
+
+
+def name_error(value: Any, option: str, kind: str) -> str | None:
+    """Why value is not a valid RAM name of kind (policy, role, user, group), or None when it is valid."""
+    pattern, max_length, allowed = NAME_RULES[kind]
+    if not isinstance(value, str) or not value:
+        return f"{option}: must be a non-empty string of 1 to {max_length} characters ({allowed})"
+    if len(value) > max_length:
+        return f"{option}: {value[:40]!r}... is {len(value)} characters long, the limit is {max_length}"
+    if not pattern.match(value):
+        return f"{option}: {value!r} may only contain {allowed}"
+    return None
+
+
+def description_error(value: Any, option: str = "description") -> str | None:
+    """Why value is not a valid description, or None (None itself means 'leave alone' and is valid)."""
+    if value is None:
+        return None
+    if len(value) > MAX_DESCRIPTION_LENGTH:
+        return f"{option}: is {len(value)} characters long, the limit is {MAX_DESCRIPTION_LENGTH}"
+    return None
+
+
+def normalize_tags(tags: Mapping[Any, Any] | None, option: str = "tags") -> tuple[dict[str, str] | None, str | None]:
+    """Check tags against the RAM rules and return (tags as str -> str, None) or (None, error message).
+
+    Numbers are accepted as values and turned into text because YAML reads ``build: 42`` as an integer; booleans
+    and null are refused because their spelling (True/true/yes) would be a guess.
+    """
+    if tags is None:
+        return None, None
+    if len(tags) > MAX_TAGS:
+        return None, f"{option}: {len(tags)} tags given, RAM allows at most {MAX_TAGS} per resource"
+    result: dict[str, str] = {}
+    for key, value in tags.items():
+        if not isinstance(key, str) or not key:
+            return None, f"{option}: tag keys must be non-empty strings, got {key!r}"
+        if len(key) > MAX_TAG_KEY_LENGTH:
+            return None, f"{option}: tag key {key[:40]!r}... is longer than {MAX_TAG_KEY_LENGTH} characters"
+        if key.lower().startswith(RESERVED_TAG_PREFIXES):
+            return None, f"{option}: tag key {key!r} must not start with 'acs:' or 'aliyun' (reserved by Alibaba Cloud)"
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            return None, f"{option}: the value of tag {key!r} must be a string, got {type(value).__name__}"
+        text = str(value)
+        if len(text) > MAX_TAG_VALUE_LENGTH:
+            return None, f"{option}: the value of tag {key!r} is longer than {MAX_TAG_VALUE_LENGTH} characters"
+        result[key] = text
+    return result, None
+
+
+def tag_changes(current: Mapping[str, str], desired: Mapping[str, str], purge: bool) -> tuple[dict[str, str], list[str]]:
+    """What to set and which keys to remove so that current becomes desired (extra keys only go when purging)."""
+    to_set = {key: value for key, value in desired.items() if current.get(key) != value}
+    to_remove = sorted(key for key in current if key not in desired) if purge else []
+    return to_set, to_remove
+
+
+def tags_after(current: Mapping[str, str], to_set: Mapping[str, str], to_remove: Iterable[str]) -> dict[str, str]:
+    """The tags a resource will carry once to_set and to_remove are applied."""
+    removed = set(to_remove)
+    result = {key: value for key, value in current.items() if key not in removed}
+    result.update(to_set)
+    return result
+
+
+def apply_tag_changes(api: Any, resource_type: str, name: str, to_set: Mapping[str, str], to_remove: list[str]) -> None:
+    """Send the tag changes: removals first, so that a resource at the tag limit can take its new tags."""
+    if to_remove:
+        api.untag_resource(resource_type, name, list(to_remove))
+    if to_set:
+        api.tag_resource(resource_type, name, dict(to_set))
+
+
+def matches_name_filter(name: str, pattern: str | None) -> bool:
+    """Shell-style glob match (``*``, ``?``, ``[...]``), case-sensitive on every platform; no pattern matches all."""
+    return pattern is None or fnmatch.fnmatchcase(name, pattern)
+
+
+def tags_from_api(tags: Any) -> dict[str, str]:
+    """Tags from a list reply (``{"Tag": [{"TagKey": ..., "TagValue": ...}]}``) as a plain dict."""
+    if not isinstance(tags, Mapping):
+        return {}
+    return {entry["TagKey"]: entry.get("TagValue") or "" for entry in tags.get("Tag") or [] if entry.get("TagKey")}
+
+
+_WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def snake_case(name: str) -> str:
+    """PolicyName -> policy_name, AttachDate -> attach_date, RoleARN -> role_arn."""
+    return _WORD_BOUNDARY.sub("_", name).lower()
+
+
+def snake_case_keys(value: Mapping[str, Any], keep: Iterable[str] = ()) -> dict[str, Any]:
+    """Top-level keys in snake_case; values of keys in keep (documents, tags) are passed through untouched."""
+    kept = set(keep)
+    result: dict[str, Any] = {}
+    for key, item in value.items():
+        if key in kept or not isinstance(item, Mapping):
+            result[snake_case(key)] = item
+        else:
+            result[snake_case(key)] = snake_case_keys(item)
+    return result
+
+
+def parse_stored_document(text: Any) -> Any:
+    """A document as RAM stores it: json.loads of its text, not canonicalised; text that is not JSON stays text."""
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
