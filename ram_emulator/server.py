@@ -121,6 +121,9 @@ class Emulator:
     def _credentials(self, access_key_id: str, security_token: str | None) -> tuple[sts.Caller, str]:
         account = self.accounts_by_key.get(access_key_id)
         if account is not None:
+            if security_token:
+                # A token only ever belongs to an STS key: paired with a permanent key it cannot be valid.
+                raise invalid("InvalidSecurityToken.Malformed", "The security token you provided is malformed.")
             return sts.Caller(account), account.access_key_secret
         if access_key_id.startswith("STS.") or security_token:
             session = self.sessions.resolve(access_key_id, security_token)

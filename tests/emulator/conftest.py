@@ -98,7 +98,8 @@ def acs3_request(emulator: EmulatorControl, credentials: AccountCredentials, act
     canonical_request = f"POST\n/\n{canonical_query}\n{canonical_headers}\n{';'.join(signed)}\n{hashlib.sha256(b'').hexdigest()}"
     string_to_sign = f"ACS3-HMAC-SHA256\n{hashlib.sha256(canonical_request.encode()).hexdigest()}"
     signature = hmac.new((secret or credentials.access_key_secret).encode(), string_to_sign.encode(), hashlib.sha256).hexdigest()
-    headers["Authorization"] = f"ACS3-HMAC-SHA256 Credential={access_key_id or credentials.access_key_id},SignedHeaders={';'.join(signed)},Signature={signature}"
+    credential = access_key_id or credentials.access_key_id
+    headers["Authorization"] = f"ACS3-HMAC-SHA256 Credential={credential},SignedHeaders={';'.join(signed)},Signature={signature}"
     url = f"{emulator.url}/?{'&'.join(f'{key}={_percent(value)}' for key, value in params.items())}"
     return raw_request(url, "POST", headers, b"")
 
