@@ -118,7 +118,7 @@ sanity: venv
 	$(call header,ansible-test sanity)
 	$(PY) $(ROOT)/tests/tools/install_get_pip_shim.py
 	cd $(ROOT) && tests/tools/copy-tree.sh $(SANITY_ROOT)
-	cd $(SANITY_ROOT) && PATH=$(BIN):$$PATH $(BIN)/ansible-test sanity --python 3.12 --requirements --color no \
+	cd $(SANITY_ROOT) && PATH=$(BIN):$$PATH PIP_QUIET=1 $(BIN)/ansible-test sanity --python 3.12 --requirements --color no \
 	    $(foreach t,$(SANITY_SKIP),--skip-test $(t)) $(SANITY_ARGS)
 
 # ----------------------------------------------------------------------------------------- changelog
@@ -133,16 +133,21 @@ build: venv
 	$(call header,collection build + install + ansible-doc)
 	rm -rf $(DIST) $(INSTALLED)
 	cd $(ROOT) && $(BIN)/ansible-galaxy collection build --force --output-path $(DIST)
-	$(BIN)/ansible-galaxy collection install --offline --no-deps -p $(INSTALLED) $(DIST)/$(NAMESPACE)-$(NAME)-*.tar.gz
-	@cd $(INSTALLED) && export ANSIBLE_COLLECTIONS_PATH=$(INSTALLED); \
-	modules=$$(cd ansible_collections/$(NAMESPACE)/$(NAME) && ls plugins/modules/*.py 2>/dev/null | xargs -r -n1 basename | sed -e 's/\.py$$//' | grep -v '^__init__$$' || true); \
+	ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) $(BIN)/ansible-galaxy collection install --offline --no-deps --force \
+	    -p $(INSTALLED) $(DIST)/$(NAMESPACE)-$(NAME)-*.tar.gz
+	@installed=$(INSTALLED)/ansible_collections/$(NAMESPACE)/$(NAME); \
+	test -f $$installed/MANIFEST.json || { echo "the artifact did not install to $$installed" >&2; exit 1; }; \
+	if [[ -e $$installed/ram_emulator ]]; then echo 'ram_emulator/ must not be shipped in the artifact' >&2; exit 1; fi; \
+	modules=$$(find $$installed/plugins/modules -name '*.py' ! -name '__init__.py' -printf '%f\n' 2>/dev/null | sed -e 's/\.py$$//' | sort); \
 	if [[ -z "$$modules" ]]; then echo 'no modules in the artifact yet: nothing to render'; exit 0; fi; \
+	cd $(INSTALLED); export ANSIBLE_COLLECTIONS_PATH=$(INSTALLED); \
+	failed=(); \
 	for module in $$modules; do \
-	    echo "ansible-doc $(NAMESPACE).$(NAME).$$module"; \
-	    $(BIN)/ansible-doc -t module $(NAMESPACE).$(NAME).$$module > $(INSTALLED)/$$module.txt; \
-	    $(BIN)/ansible-doc -t module --json $(NAMESPACE).$(NAME).$$module > /dev/null; \
+	    echo "ansible-doc -t module $(NAMESPACE).$(NAME).$$module"; \
+	    $(BIN)/ansible-doc -t module $(NAMESPACE).$(NAME).$$module > $(INSTALLED)/$$module.txt || failed+=($$module); \
 	done; \
-	echo "rendered: $$(echo $$modules | wc -w) modules (text in $(INSTALLED)/<module>.txt)"
+	if (( $${#failed[@]} )); then echo "ansible-doc failed for: $${failed[*]}" >&2; exit 1; fi; \
+	echo "rendered $$(echo $$modules | wc -w) modules from the installed artifact (text in $(INSTALLED)/<module>.txt)"
 
 # -------------------------------------------------------------------------------------------- pytest
 # PYTHONPATH: build/collections makes ansible_collections.alibabacloud.ram importable; . makes ram_emulator importable.

@@ -15,9 +15,13 @@ fi
 if command -v python3.12 >/dev/null 2>&1; then
     candidates+=("$(command -v python3.12)")
 fi
-while IFS= read -r path; do
-    candidates+=("${path}")
-done < <(ls -1d /root/.pyenv/versions/3.12*/bin/python3 2>/dev/null | sort -rV)
+shopt -s nullglob
+pyenv_pythons=(/root/.pyenv/versions/3.12*/bin/python3)
+if (( ${#pyenv_pythons[@]} )); then
+    while IFS= read -r path; do
+        candidates+=("${path}")
+    done < <(printf '%s\n' "${pyenv_pythons[@]}" | sort -rV)
+fi
 
 for candidate in "${candidates[@]}"; do
     if is_312 "${candidate}"; then
