@@ -119,7 +119,7 @@ def _reformat_node(node: Any, parent_key: str = "") -> Any:
     if not isinstance(node, dict):
         return node
     result: dict[str, Any] = {}
-    for key in sorted(node, reverse=True):
+    for key in reversed(list(node)):
         value = node[key]
         lowered = key.lower()
         new_key = key
