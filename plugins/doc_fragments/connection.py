@@ -88,7 +88,7 @@ options:
       - A create whose reply was lost and that then meets "already exists" reads the resource back; a delete or detach
         that meets "does not exist" counts as done.
     type: int
-    default: 5.0
+    default: 5
 requirements:
   - alibabacloud-ram20150501 >= 1.3.0
   - alibabacloud-tea-openapi >= 0.4.6
