@@ -450,14 +450,24 @@ def ensure_created(module, api, state: RoleState, desired: DesiredRole) -> bool:
     state.tags = dict(desired.tags or {})
     if module.check_mode:
         return True
-    created = api.create_role(
-        desired.name,
-        trust_text,
-        description=desired.description or None,
-        max_session_duration=desired.max_session_duration,
-        tags=desired.tags or None,
-    )
-    state.wire.update(created.get("Role", created))
+    try:
+        created = api.create_role(
+            desired.name,
+            trust_text,
+            description=desired.description or None,
+            max_session_duration=desired.max_session_duration,
+            tags=desired.tags or None,
+        )
+    except RamError as error:
+        if error.code != "EntityAlreadyExists.Role":
+            raise
+        # Another run created the role between our read and this write (two plays against one account):
+        # converge what it created instead of failing.
+        current = read_role(api, desired.name, with_tags=desired.tags is not None)
+        state.wire, state.attached_policies, state.tags = current.wire, current.attached_policies, current.tags
+        settings_changed = ensure_settings(module, api, state, desired)
+        return ensure_tags(module, api, state, desired) or settings_changed
+    state.wire.update(created)
     return True
 
 
@@ -477,8 +487,7 @@ def ensure_settings(module, api, state: RoleState, desired: DesiredRole) -> bool
     state.wire.update({wire_names[option]: value for option, value in changes.items()})
     if module.check_mode:
         return True
-    updated = api.update_role(state.wire["RoleName"], **changes)
-    state.wire.update((updated or {}).get("Role", updated or {}))
+    state.wire.update(api.update_role(state.wire["RoleName"], **changes))
     return True
 
 
