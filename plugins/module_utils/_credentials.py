@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -325,6 +326,10 @@ def resolve_credentials(settings: ConnectionSettings) -> ResolvedCredentials:
     except ImportError as error:
         raise MissingSDKError("alibabacloud-credentials", error) from error
 
+    # alibabacloud-credentials logs every failed STS refresh to stderr with the request URL, which carries the
+    # AccessKeyId, SecurityToken and Signature. Failures reach the caller as exceptions (scrubbed by RamError),
+    # so that log only leaks secrets into module output and controller logs.
+    logging.getLogger("credentials").disabled = True
     secrets: set[str] = set(settings.static_secrets)
     http_options = HttpOptions(connect_timeout=settings.connect_timeout_ms, read_timeout=settings.read_timeout_ms)
     if settings.access_key_id:

@@ -215,8 +215,10 @@ def ram_error_from_exception(
         # darabonba/Tea RetryError: requests could not complete the exchange. Its text is the requests message,
         # which can contain the full URL (for STS: AccessKeyId, SecurityToken, Signature) - never show it raw.
         text = str(getattr(error, "message", "") or error)
+        # alibabacloud-credentials calls STS inside the RAM call: name the call that really failed.
+        failed_operation = STS_OPERATION if "Action=AssumeRole" in text else operation
         return RamError(
-            operation,
+            failed_operation,
             scrub_secrets(text, secrets),
             endpoint=_unreached_endpoint(text, endpoint),
             retryable=True,
