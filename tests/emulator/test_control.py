@@ -43,7 +43,7 @@ def test_throttle_by_seeded_ratio_is_reproducible(emulator, dev_client):
         emulator.clear_faults()
         emulator.add_fault(kind="throttle", ratio=0.5, seed=7)
         results = []
-        for _ in range(20):
+        for _attempt in range(20):
             try:
                 _get_role(dev_client)
                 results.append(True)
@@ -176,7 +176,7 @@ def test_control_api_errors_and_accounts(emulator):
         ("staging", "1000000000000003", "LTAI4EmuStaging0000000003"), ("prod", "1000000000000004", "LTAI4EmuProd0000000000004")]
     with pytest.raises(EmulatorControlError):
         emulator.state("nobody")
-    status, body, _ = raw_request(f"{emulator.url}/_emulator/nothing", "GET")
+    status, body, _headers = raw_request(f"{emulator.url}/_emulator/nothing", "GET")
     assert status == 404 and "error" in body
     added = emulator.add_accounts(members=3)
     assert [a["name"] for a in added] == ["member-0001", "member-0002", "member-0003"]

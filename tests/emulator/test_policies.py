@@ -181,7 +181,9 @@ def test_attachments_for_roles_users_groups(emulator, dev_client):
     for_group = dev_client.list_policies_for_group(models.ListPoliciesForGroupRequest(group_name="ops")).body.policies.policy
     assert [p.policy_type for p in for_group] == ["Custom"]
 
-    delete = lambda: dev_client.delete_policy(models.DeletePolicyRequest(policy_name="shared"))  # noqa: E731
+    def delete():
+        return dev_client.delete_policy(models.DeletePolicyRequest(policy_name="shared"))
+
     expect_error(delete, "DeleteConflict.Policy.User", 409)
     dev_client.detach_policy_from_user(models.DetachPolicyFromUserRequest(policy_name="shared", policy_type="Custom", user_name="alice"))
     expect_error(lambda: dev_client.detach_policy_from_user(models.DetachPolicyFromUserRequest(

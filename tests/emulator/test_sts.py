@@ -38,15 +38,15 @@ def test_assume_role_from_central_acts_on_dev(emulator):
     assert "made-by-central" not in emulator.state("central")["roles"]
     assert emulator.counters("dev")["sts"] == 1 and emulator.counters("dev")["writes"] == 1
     # Both signing styles accept the temporary credentials.
-    status, body, _ = v1_request(emulator, emulator.account("dev"), "GetRole", {"RoleName": "made-by-central"},
-                                 access_key_id=issued.access_key_id, secret=issued.access_key_secret, security_token=issued.security_token)
+    status, body, _headers = v1_request(emulator, emulator.account("dev"), "GetRole", {"RoleName": "made-by-central"},
+                                        access_key_id=issued.access_key_id, secret=issued.access_key_secret, security_token=issued.security_token)
     assert status == 200, body
 
 
 def test_assume_role_reply_shape_and_caller_identity(emulator):
     central = emulator.account("central")
-    status, body, _ = v1_request(emulator, central, "AssumeRole", {"RoleArn": DEV_ROLE_ARN, "RoleSessionName": "s1", "DurationSeconds": "900"},
-                                 version="2015-04-01")
+    status, body, _headers = v1_request(emulator, central, "AssumeRole", {"RoleArn": DEV_ROLE_ARN, "RoleSessionName": "s1", "DurationSeconds": "900"},
+                                        version="2015-04-01")
     assert status == 200, body
     assert set(body) == {"RequestId", "Credentials", "AssumedRoleUser"}
     credentials = body["Credentials"]
@@ -56,13 +56,13 @@ def test_assume_role_reply_shape_and_caller_identity(emulator):
     role_id = emulator.state("dev")["roles"]["ResourceDirectoryAccountAccessRole"]["RoleId"]
     assert body["AssumedRoleUser"]["AssumedRoleId"] == f"{role_id}:s1"
 
-    status, identity, _ = v1_request(emulator, central, "GetCallerIdentity", {}, version="2015-04-01",
-                                     access_key_id=credentials["AccessKeyId"], secret=credentials["AccessKeySecret"],
-                                     security_token=credentials["SecurityToken"])
+    status, identity, _headers = v1_request(emulator, central, "GetCallerIdentity", {}, version="2015-04-01",
+                                            access_key_id=credentials["AccessKeyId"], secret=credentials["AccessKeySecret"],
+                                            security_token=credentials["SecurityToken"])
     assert status == 200
     assert identity["AccountId"] == "1000000000000002" and identity["IdentityType"] == "AssumedRoleUser"
     assert identity["RoleId"] == role_id and identity["Arn"].endswith("/s1")
-    status, root, _ = acs3_request(emulator, central, "GetCallerIdentity", {}, version="2015-04-01")
+    status, root, _headers = acs3_request(emulator, central, "GetCallerIdentity", {}, version="2015-04-01")
     assert status == 200 and root["Arn"] == "acs:ram::1000000000000001:root" and root["IdentityType"] == "Account"
 
 
@@ -90,16 +90,16 @@ def test_external_id_condition_and_role_principal(emulator):
     central = emulator.account("central")
     for external_id, expected in ((None, 403), ("wrong", 403), ("abc-123", 200)):
         params = {"RoleArn": arn, "RoleSessionName": "ext"} | ({"ExternalId": external_id} if external_id else {})
-        status, body, _ = v1_request(emulator, central, "AssumeRole", params, version="2015-04-01")
+        status, body, _headers = v1_request(emulator, central, "AssumeRole", params, version="2015-04-01")
         assert status == expected, (external_id, body)
     assert _role_arn_credentials(emulator, role_arn=arn, external_id="abc-123", role_session_expiration=7200).get_credential().access_key_id
     # A session of dev's member access role is admitted by the role principal (a chained hop, no external id).
     hop = _role_arn_credentials(emulator).get_credential()
-    status, body, _ = v1_request(emulator, central, "AssumeRole", {"RoleArn": arn, "RoleSessionName": "hop2"}, version="2015-04-01",
-                                 access_key_id=hop.access_key_id, secret=hop.access_key_secret, security_token=hop.security_token)
+    status, body, _headers = v1_request(emulator, central, "AssumeRole", {"RoleArn": arn, "RoleSessionName": "hop2"}, version="2015-04-01",
+                                        access_key_id=hop.access_key_id, secret=hop.access_key_secret, security_token=hop.security_token)
     assert status == 200, body
-    status, body, _ = v1_request(emulator, central, "AssumeRole", {"RoleArn": arn, "RoleSessionName": "short", "DurationSeconds": "899"},
-                                 version="2015-04-01")
+    status, body, _headers = v1_request(emulator, central, "AssumeRole", {"RoleArn": arn, "RoleSessionName": "short", "DurationSeconds": "899"},
+                                        version="2015-04-01")
     assert (status, body["Code"]) == (400, "InvalidParameter.DurationSeconds")
 
 
@@ -113,6 +113,6 @@ def test_expired_and_malformed_security_tokens(emulator):
     expect_error(lambda: forged.get_role(models.GetRoleRequest(role_name="x")), "InvalidSecurityToken.Malformed", 400)
     emulator.advance_sts_clock(3601)
     expect_error(lambda: temporary.get_role(models.GetRoleRequest(role_name="x")), "InvalidSecurityToken.Expired", 400)
-    status, body, _ = v1_request(emulator, dev, "GetRole", {"RoleName": "x"}, access_key_id=issued.access_key_id,
-                                 secret=issued.access_key_secret, security_token=issued.security_token)
+    status, body, _headers = v1_request(emulator, dev, "GetRole", {"RoleName": "x"}, access_key_id=issued.access_key_id,
+                                        secret=issued.access_key_secret, security_token=issued.security_token)
     assert (status, body["Code"]) == (400, "InvalidSecurityToken.Expired")
