@@ -160,7 +160,7 @@ def _from_response_exception(operation: str, error: Any, endpoint: str | None, s
     )
 
 
-def _from_credential_exception(error: Exception, sts_endpoint: str | None, secrets: Iterable[str]) -> RamError:
+def _from_credential_exception(operation: str, error: Exception, sts_endpoint: str | None, secrets: Iterable[str]) -> RamError:
     """alibabacloud-credentials reports an STS error reply only as text: recover its code and message."""
     text = str(error)
     match = _STS_FAILURE.search(text)
@@ -188,7 +188,8 @@ def _from_credential_exception(error: Exception, sts_endpoint: str | None, secre
             endpoint=sts_endpoint,
             retryable=is_retryable(None, status_code),
         )
-    return RamError(STS_OPERATION, f"could not obtain credentials: {scrub_secrets(text, secrets)}", endpoint=sts_endpoint)
+    # Not an STS reply (no usable profile, an empty default chain...): the RAM call could not even be signed.
+    return RamError(operation, f"could not obtain credentials: {scrub_secrets(text, secrets)}")
 
 
 def ram_error_from_exception(
@@ -210,7 +211,7 @@ def ram_error_from_exception(
     if hasattr(error, "status_code") and hasattr(error, "retry_after"):
         return _from_response_exception(operation, error, endpoint, secrets)
     if CredentialException is not None and isinstance(error, CredentialException):
-        return _from_credential_exception(error, sts_endpoint, secrets)
+        return _from_credential_exception(operation, error, sts_endpoint, secrets)
     if type(error).__name__ == "RetryError":
         # darabonba/Tea RetryError: requests could not complete the exchange. Its text is the requests message,
         # which can contain the full URL (for STS: AccessKeyId, SecurityToken, Signature) - never show it raw.
