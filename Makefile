@@ -93,10 +93,12 @@ $(VENV_STAMP): $(ROOT)/tests/requirements.txt
 
 # ---------------------------------------------------------------------------------------- collection
 collection: venv
-	$(call header,collection layout)
-	@mkdir -p $(dir $(COLLECTION_LINK))
-	@ln -sfn $(ROOT) $(COLLECTION_LINK)
-	@echo "$(COLLECTION_LINK) -> $(ROOT)  (ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS))"
+	@if [[ "$$(readlink $(COLLECTION_LINK) 2>/dev/null)" != "$(ROOT)" ]]; then \
+	    printf '\n==== collection layout ====\n'; \
+	    mkdir -p $(dir $(COLLECTION_LINK)); \
+	    ln -sfn $(ROOT) $(COLLECTION_LINK); \
+	    echo "$(COLLECTION_LINK) -> $(ROOT)  (ANSIBLE_COLLECTIONS_PATH=$(COLLECTIONS))"; \
+	fi
 
 # ---------------------------------------------------------------------------------------------- lint
 lint: ruff ansible-lint
@@ -140,7 +142,7 @@ build: venv
 	if [[ -e $$installed/ram_emulator ]]; then echo 'ram_emulator/ must not be shipped in the artifact' >&2; exit 1; fi; \
 	modules=$$(find $$installed/plugins/modules -name '*.py' ! -name '__init__.py' -printf '%f\n' 2>/dev/null | sed -e 's/\.py$$//' | sort); \
 	if [[ -z "$$modules" ]]; then echo 'no modules in the artifact yet: nothing to render'; exit 0; fi; \
-	cd $(INSTALLED); export ANSIBLE_COLLECTIONS_PATH=$(INSTALLED); \
+	cd $(INSTALLED); export ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) ANSIBLE_NOCOLOR=1; \
 	failed=(); \
 	for module in $$modules; do \
 	    echo "ansible-doc -t module $(NAMESPACE).$(NAME).$$module"; \
@@ -173,18 +175,21 @@ integration: collection
 # Scenarios live in extensions/molecule/<scenario>/molecule.yml and run on localhost (no Docker here).
 molecule: collection
 	$(call header,molecule)
-	@cd $(ROOT)/extensions; \
-	if ! ls molecule/*/molecule.yml >/dev/null 2>&1; then echo 'no Molecule scenarios yet: nothing to run'; exit 0; fi; \
-	PATH=$(BIN):$$PATH PYTHONPATH=$(ROOT) $(BIN)/molecule test --all
+	@if ! compgen -G '$(ROOT)/extensions/molecule/*/molecule.yml' >/dev/null; then echo 'no Molecule scenarios yet: nothing to run'; exit 0; fi; \
+	cd $(ROOT)/extensions && PATH=$(BIN):$$PATH PYTHONPATH=$(ROOT) $(BIN)/molecule test --all
 
 # ------------------------------------------------------------------------------------- tools & demos
 # The emulator in the foreground; stop it with Ctrl-C. EMULATOR_PORT=0 picks a free port and prints it.
 emulator: venv
 	cd $(ROOT) && $(PY) -m ram_emulator --host $(EMULATOR_HOST) --port $(EMULATOR_PORT)
 
+# The demo belongs to its own author: tests/tools/demo.sh or demo/run.sh, whichever exists (in that order).
 demo: collection
-	@if [[ -x $(ROOT)/tests/tools/demo.sh ]]; then cd $(ROOT) && PATH=$(BIN):$$PATH tests/tools/demo.sh; \
-	else echo 'make demo: not available yet (tests/tools/demo.sh does not exist)' >&2; exit 1; fi
+	@cd $(ROOT); \
+	for script in tests/tools/demo.sh demo/run.sh; do \
+	    if [[ -f $$script ]]; then PATH=$(BIN):$$PATH exec bash $$script; fi; \
+	done; \
+	echo 'make demo: not available yet (neither tests/tools/demo.sh nor demo/run.sh exists)' >&2; exit 1
 
 bench: venv
 	@if [[ -f $(ROOT)/ram_emulator/bench.py || -d $(ROOT)/ram_emulator/bench ]]; then cd $(ROOT) && $(PY) -m ram_emulator.bench; \
