@@ -16,6 +16,7 @@ from ansible_collections.alibabacloud.ram.plugins.module_utils._credentials impo
     resolve_credentials,
 )
 from ansible_collections.alibabacloud.ram.plugins.module_utils._errors import RamError, ram_error_from_exception
+from ansible_collections.alibabacloud.ram.plugins.module_utils._policy_document import documents_equal
 from ansible_collections.alibabacloud.ram.plugins.module_utils._retry import RetryPolicy
 
 USER_AGENT = f"alibabacloud.ram-ansible-collection ansible-core/{ansible_version}"
@@ -128,10 +129,14 @@ class RamApi:
         self,
         operation: str,
         tolerate: Callable[[RamError, int], bool] | None = None,
+        landed_earlier: Callable[[], dict[str, Any] | None] | None = None,
         **request_fields: Any,
     ) -> dict[str, Any] | None:
         """One logical call. Returns the body without RequestId, or None when ``tolerate(error, attempt)`` accepted
         the error as an outcome (already gone, already attached, created by an earlier attempt whose reply was lost).
+
+        ``landed_earlier`` guards writes that RAM would happily repeat: before a retry it looks for the effect of an
+        earlier attempt whose reply was lost and, when it finds one, returns it as this call's body.
         """
         sdk = _load_sdk()
         request = getattr(sdk["models"], f"{operation}Request")(
@@ -140,6 +145,10 @@ class RamApi:
         method = getattr(self._client, _method_name(operation))
 
         def attempt(number: int) -> dict[str, Any] | None:
+            if number > 1 and landed_earlier is not None:
+                earlier = landed_earlier()
+                if earlier is not None:
+                    return earlier
             self.calls.append(operation)
             runtime = sdk["RuntimeOptions"](connect_timeout=self._connect_timeout_ms, read_timeout=self._read_timeout_ms)
             try:
@@ -279,8 +288,21 @@ class RamApi:
 
     def create_policy_version(self, name: str, policy_document: str, set_as_default: bool = True, rotate: bool = False) -> dict[str, Any]:
         """Returns the new ``PolicyVersion`` map."""
+
+        def version_created_by_lost_attempt() -> dict[str, Any] | None:
+            # Unlike CreatePolicy, a repeated CreatePolicyVersion does not fail: it adds a twin version (and can
+            # push the policy to the 5-version limit). Callers only create a version when no stored version means
+            # the same, so a matching version found before a retry is the one the lost attempt made.
+            for version in self.list_policy_versions(name):
+                if set_as_default and not version.get("IsDefaultVersion"):
+                    continue
+                if documents_equal(version.get("PolicyDocument") or "", policy_document):
+                    return {"PolicyVersion": version}
+            return None
+
         body = self._call(
             "CreatePolicyVersion",
+            landed_earlier=version_created_by_lost_attempt,
             policy_name=name,
             policy_document=policy_document,
             set_as_default=set_as_default,

@@ -215,3 +215,29 @@ def test_already_exists_on_the_first_attempt_is_a_real_conflict(emulator: Any, c
         api.create_role("conflict-role", TRUST)
     assert caught.value.code == "EntityAlreadyExists.Role"
     assert caught.value.attempts == 1
+
+
+def test_policy_version_whose_reply_was_lost_is_not_created_twice(emulator: Any, connection, fast_retry: RetryPolicy) -> None:
+    api = RamApi.from_params(connection("central"), retry_policy=fast_retry, environ={})
+    first = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "oss:GetObject", "Resource": "*"}]}
+    second = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "oss:PutObject", "Resource": "*"}]}
+    api.create_policy("lost-version-policy", json.dumps(first))
+    emulator.add_fault(kind="drop", account="central", operation="CreatePolicyVersion", count=1, after=True)
+    created = api.create_policy_version("lost-version-policy", json.dumps(second), set_as_default=True)
+    assert created["VersionId"] == "v2" and created["IsDefaultVersion"] is True
+    # The retry looked for the lost attempt's version instead of sending CreatePolicyVersion again.
+    assert api.calls == ["CreatePolicy", "CreatePolicyVersion", "ListPolicyVersions"]
+    assert writes_of(emulator, "CreatePolicyVersion") == 1
+    versions = api.list_policy_versions("lost-version-policy")
+    assert sorted(version["VersionId"] for version in versions) == ["v1", "v2"]
+
+
+def test_policy_version_retry_creates_when_the_lost_attempt_did_nothing(emulator: Any, connection, fast_retry: RetryPolicy) -> None:
+    api = RamApi.from_params(connection("central"), retry_policy=fast_retry, environ={})
+    first = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "oss:GetObject", "Resource": "*"}]}
+    second = {"Version": "1", "Statement": [{"Effect": "Allow", "Action": "oss:PutObject", "Resource": "*"}]}
+    api.create_policy("dropped-version-policy", json.dumps(first))
+    emulator.add_fault(kind="drop", account="central", operation="CreatePolicyVersion", count=1)
+    created = api.create_policy_version("dropped-version-policy", json.dumps(second), set_as_default=True)
+    assert created["VersionId"] == "v2"
+    assert api.calls == ["CreatePolicy", "CreatePolicyVersion", "ListPolicyVersions", "CreatePolicyVersion"]
