@@ -22,7 +22,7 @@ description:
   - Only custom policies can be managed. System policies can be attached with M(alibabacloud.ram.policy_attachment).
   - A run that changes nothing makes one API call (C(GetPolicy)), plus one C(ListTagResources) when O(tags) is given.
 author:
-  - alibabacloud.ram contributors
+  - alibabacloud.ram contributors (@alibabacloud)
 options:
   name:
     description:

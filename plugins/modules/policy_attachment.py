@@ -14,7 +14,7 @@ description:
     C(ListPoliciesForGroup)).
   - Detaching a policy that is not attached, or from a principal that does not exist, changes nothing and is not an error.
 author:
-  - alibabacloud.ram contributors
+  - alibabacloud.ram contributors (@alibabacloud)
 options:
   policy_name:
     description:

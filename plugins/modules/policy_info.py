@@ -16,7 +16,7 @@ description:
     costs one more call per matching policy (C(ListPolicyVersions) with O(include_versions), which then also supplies
     the document; C(GetPolicy) otherwise)."
 author:
-  - alibabacloud.ram contributors
+  - alibabacloud.ram contributors (@alibabacloud)
 options:
   name:
     description:
