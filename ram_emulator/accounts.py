@@ -23,6 +23,10 @@ class Account:
     # Account ids whose root may assume this account's ResourceDirectoryAccountAccessRole; empty means the
     # account gets no such role (the central account itself).
     trusted_account_ids: tuple[str, ...] = ()
+    # Resource Directory attributes (see resource_directory.py); empty means the derived default.
+    display_name: str = ""
+    folder: str = ""
+    rd_status: str = ""
 
     def public_view(self) -> dict[str, Any]:
         """What the control API may show: never the secret."""
@@ -80,7 +84,31 @@ def _account_from_mapping(entry: Any, default_trusted: str) -> Account:
         access_key_id=str(entry["access_key_id"]),
         access_key_secret=str(entry["access_key_secret"]),
         trusted_account_ids=tuple(str(value) for value in trusted),
+        display_name=str(entry.get("display_name") or ""),
+        folder=_rd_folder(entry.get("folder")),
+        rd_status=_rd_status(entry.get("status")),
     )
+
+
+def _rd_folder(value: Any) -> str:
+    if not value:
+        return ""
+    from .resource_directory import FOLDER_TREE
+
+    names = [name for name, _folder_id, _parent in FOLDER_TREE]
+    if value not in names:
+        raise AccountsFileError(f"folder must be one of {', '.join(names)}, got {value!r}")
+    return str(value)
+
+
+def _rd_status(value: Any) -> str:
+    if not value:
+        return ""
+    from .resource_directory import STATUSES
+
+    if value not in STATUSES:
+        raise AccountsFileError(f"status must be one of {', '.join(STATUSES)}, got {value!r}")
+    return str(value)
 
 
 def accounts_from_spec(spec: Any) -> list[Account]:

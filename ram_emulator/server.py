@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from . import ram, sts
+from . import resource_directory as rd
 from .accounts import Account, AccountsFileError, accounts_from_spec, check_unique
 from .documents import reformat_document
 from .errors import ApiError, invalid, not_found
@@ -81,6 +82,7 @@ class Emulator:
             self.log: deque[dict[str, Any]] = deque(maxlen=LOG_LENGTH)
             self.faults = FaultSet()
             self.reformat = False
+            self._directory: rd.ResourceDirectory | None = None
 
     def _register(self, account: Account) -> None:
         self.accounts_by_id[account.account_id] = account
@@ -96,7 +98,16 @@ class Emulator:
             check_unique(list(self.accounts_by_id.values()) + added)
             for account in added:
                 self._register(account)
+            # New members change the Resource Directory: rebuild it on its next use.
+            self._directory = None
             return added
+
+    @property
+    def directory(self) -> rd.ResourceDirectory:
+        with self.lock:
+            if self._directory is None:
+                self._directory = rd.ResourceDirectory(self.accounts_by_id.values())
+            return self._directory
 
     def state_of(self, account_id: str) -> AccountState | None:
         """The account's RAM state, created on first use so that thousands of idle accounts cost almost nothing."""
@@ -175,6 +186,11 @@ class Emulator:
         """'sts', 'read' or 'write', or an error for an unknown action or version."""
         if action in STS_OPERATIONS and version in (sts.STS_VERSION, None):
             return "sts"
+        if version == rd.RD_VERSION:
+            if action not in rd.OPERATIONS:
+                raise not_found("InvalidAction.NotFound", f"Specified api {action} is not found.")
+            # Every ResourceManager operation emulated is a read.
+            return "read"
         if version not in (RAM_VERSION, sts.STS_VERSION):
             raise invalid("InvalidVersion", f"Specified parameter Version {version!r} is not valid.")
         operation = ram.OPERATIONS.get(action) if version == RAM_VERSION else None
@@ -182,7 +198,9 @@ class Emulator:
             raise not_found("InvalidAction.NotFound", f"Specified api {action} is not found.")
         return "write" if operation[1] else "read"
 
-    def perform(self, caller: sts.Caller, action: str, kind: str, params: dict[str, str]) -> dict[str, Any]:
+    def perform(self, caller: sts.Caller, action: str, kind: str, params: dict[str, str], version: str | None = None) -> dict[str, Any]:
+        if version == rd.RD_VERSION:
+            return rd.OPERATIONS[action](self.directory, caller.account, params)
         if kind == "sts":
             if action == "GetCallerIdentity":
                 return sts.get_caller_identity(caller)
@@ -239,7 +257,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
 
     def _send_error(self, error: ApiError, request_id: str, host: str, extra_headers: dict[str, str] | None = None) -> None:
-        product = "Sts" if host.startswith("sts") else "Ram"
+        product = {"sts": "Sts", "resourcemanager": "ResourceManager"}.get(host.partition(".")[0], "Ram")
         self._send(error.status, {
             "Code": error.code,
             "Message": error.message,
@@ -277,6 +295,9 @@ class RequestHandler(BaseHTTPRequestHandler):
         request_id = _request_id()
         params = dict(parse_qsl(query, keep_blank_values=True))
         action = self.headers.get("x-acs-action")
+        if action and "Signature" in params and not self.headers.get("Authorization"):
+            # tea-openapi's signature-v1 RPC path also sends x-acs-action; its signature is in the query.
+            action = None
         style = "acs3" if action else "v1"
         if not action and body and "form-urlencoded" in (self.headers.get("Content-Type") or ""):
             params.update(parse_qsl(body.decode(), keep_blank_values=True))
@@ -285,7 +306,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             version = params.get("Version")
         else:
             version = self.headers.get("x-acs-version")
-        host = "sts.aliyuncs.com" if action in STS_OPERATIONS else "ram.aliyuncs.com"
+        host = "sts.aliyuncs.com" if action in STS_OPERATIONS else "resourcemanager.aliyuncs.com" if version == rd.RD_VERSION else "ram.aliyuncs.com"
         entry: dict[str, Any] = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "action": action, "style": style,
                                  "method": method, "account": None, "account_name": None, "fault": None}
         status, code, extra_headers = 200, None, None
@@ -295,6 +316,9 @@ class RequestHandler(BaseHTTPRequestHandler):
                 kind = emulator.operation_kind(action, version)
                 if style == "acs3":
                     caller = emulator.authenticate_acs3(method, path, params, self.headers, body)
+                    if body and "form-urlencoded" in (self.headers.get("Content-Type") or ""):
+                        # ACS3 signs a form body through x-acs-content-sha256; its fields are parameters too.
+                        params.update(parse_qsl(body.decode(), keep_blank_values=True))
                 else:
                     caller = emulator.authenticate_v1(method, params)
                     for name in ("Action", "Version", "Format", "Timestamp", "SignatureNonce", "SignatureMethod",
@@ -311,9 +335,9 @@ class RequestHandler(BaseHTTPRequestHandler):
                 if fault is not None:
                     entry["fault"] = fault.kind
                     if fault.kind == "drop" and fault.after:
-                        emulator.perform(caller, action, kind, params)
+                        emulator.perform(caller, action, kind, params, version)
                     self._raise_fault(fault)
-                reply = emulator.perform(caller, action, kind, params)
+                reply = emulator.perform(caller, action, kind, params, version)
             except DropConnection:
                 raise
             except Exception as unexpected:  # noqa: BLE001 - any bug must still produce a reply, as RAM would
