@@ -101,7 +101,9 @@ collection: venv
 	fi
 
 # ---------------------------------------------------------------------------------------------- lint
-lint: ruff ansible-lint
+# -k: report ruff and ansible-lint findings in one run; fails if either found something.
+lint: venv
+	$(MAKE) -k ruff ansible-lint
 
 # ruff.toml holds the rules; `ruff format` is deliberately not enforced (see ruff.toml).
 ruff: venv
