@@ -257,7 +257,7 @@ detached:
       sample: AliyunContainerRegistryCustomizedOSSBucketRole
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ansible_collections.alibabacloud.ram.plugins.module_utils._errors import RamError
@@ -564,6 +564,8 @@ def run_present(module: AlibabaCloudRAMModule, desired: DesiredPolicy) -> dict[s
         return {"changed": True, "policy": state.result(), "diff": {"before": {}, "after": after}}
 
     state = PolicyState.from_get_policy(reply)
+    # RAM matches names regardless of case; later calls use its spelling so that replies keyed by name match.
+    desired = replace(desired, name=state.summary.get("PolicyName") or desired.name)
     if tags_managed:
         state.tags = api.list_tags("policy", desired.name)
     before = state.diff_view(tags_managed)

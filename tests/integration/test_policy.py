@@ -142,6 +142,8 @@ def test_create(playbook):
     assert default_document(created) == READ_BUCKET
 
     check_run, apply_run = steps[0][0].result, steps[1][0].result
+    assert steps[0][1].by_operation == {"GetPolicy": 1}
+    # The second GetPolicy reads the stored policy back so that the result shows exactly what RAM holds.
     assert steps[1][1].by_operation == {"GetPolicy": 2, "CreatePolicy": 1}
     assert check_run["policy"]["default_version"] == "v1"
     assert check_run["diff"]["before"] == {}
@@ -186,6 +188,7 @@ def test_document_update_creates_default_version(playbook, sdk):
     assert policy["DefaultVersion"] == "v2"
     assert list(policy["Versions"]) == ["v1", "v2"]
     assert default_document(policy) == WRITE_BUCKET
+    assert steps[0][1].by_operation == {"GetPolicy": 1, "ListPolicyVersions": 1}
     assert steps[1][1].by_operation == {"GetPolicy": 2, "ListPolicyVersions": 1, "CreatePolicyVersion": 1}
 
     check_result, apply_result = steps[0][0].result, steps[1][0].result
@@ -281,6 +284,12 @@ def test_tags(playbook, sdk):
     four_steps(playbook, {"name": POLICY, "tags": {}})
     assert stored(playbook)["Tags"] == {}
 
+    # RAM names are case-insensitive: the same policy under another spelling, tags included, is no change.
+    sdk.tag_resources(models.TagResourcesRequest(resource_type="policy", resource_names=[POLICY], tag=[models.TagResourcesRequestTag(key="a", value="b")]))
+    result, calls = run_policy(playbook, {"name": POLICY.upper(), "tags": {"a": "b"}})
+    assert not result.changed, result.result
+    assert calls.by_operation == {"GetPolicy": 1, "ListTagResources": 1}
+
 
 # --- absent -----------------------------------------------------------------------------------------------------
 def test_absent_detaches_everywhere_and_drops_versions(playbook, sdk):
@@ -311,6 +320,7 @@ def test_absent_detaches_everywhere_and_drops_versions(playbook, sdk):
     assert apply_result["policy"]["versions"] == ["v1", "v2", "v3"]
     assert apply_result["policy"]["attachment_count"] == 3
     assert apply_result["diff"]["after"] == {}
+    assert steps[0][1].by_operation == {"GetPolicy": 1, "ListEntitiesForPolicy": 1, "ListPolicyVersions": 1}
     assert steps[1][1].by_operation == {
         "GetPolicy": 1,
         "ListEntitiesForPolicy": 1,
