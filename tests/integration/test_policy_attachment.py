@@ -193,7 +193,8 @@ def test_missing_system_policy_fails_even_in_check_mode(playbook, sdk):
     sdk.create_role(models.CreateRoleRequest(role_name=ROLE, assume_role_policy_document=json.dumps(TRUST)))
     result, calls, writes = run_attachment(playbook, {"policy_name": "NoSuchSystemPolicy", "policy_type": "System", "role_name": ROLE}, check=True)
     assert result.failed
-    assert "System policy 'NoSuchSystemPolicy'" in result.result["msg"]
+    assert result.result["msg"] == "policy_name: there is no System policy named 'NoSuchSystemPolicy'"
+    assert calls == {"ListPoliciesForRole": 1, "GetPolicy": 1}
     assert writes == 0
 
 
