@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -86,43 +87,78 @@ def run_playbook(playbook, tasks: list[dict[str, Any]], **options: Any):
     return playbook.run(tasks, **options)
 
 
-class Counted:
-    """One playbook run with the calls it caused."""
+@dataclass
+class Step:
+    """One task of a sequence: the module arguments and how it runs (task-level check/diff mode)."""
 
-    def __init__(self, playbook, tasks: list[dict[str, Any]], **options: Any) -> None:
-        account = options.get("account", ACCOUNT)
-        before = playbook.emulator.counters(account)
-        self.run = run_playbook(playbook, tasks, **options)
-        after = playbook.emulator.counters(account)
-        self.calls = calls(before, after)
-        self.writes = writes(before, after)
-        self.total_calls = sum(self.calls.values())
+    args: dict[str, Any]
+    check: bool = False
+    diff: bool = False
+    module: str = "alibabacloud.ram.role"
+    may_fail: bool = False
+
+
+@dataclass
+class StepRun:
+    """What one step returned and the API calls it caused (from counter snapshots taken around it)."""
+
+    result: Any
+    calls: dict[str, int]
+    writes: int
+    run: Any
 
     @property
-    def result(self):
-        return self.run.last
+    def changed(self) -> bool:
+        return self.result.changed
 
 
-def run_task(playbook, module_args: dict[str, Any], *, module: str = "alibabacloud.ram.role", **options: Any) -> Counted:
-    return Counted(playbook, [{"name": "under test", module: module_args}], **options)
+def counters_task(playbook, label: str, account: str) -> dict[str, Any]:
+    # Control routes are not counted, so reading the counters between steps leaves them as they are.
+    return {"name": label, "ansible.builtin.uri": {"url": f"{playbook.emulator.url}/_emulator/counters?account={account}"}}
 
 
-def four_steps(playbook, module_args: dict[str, Any], noop_calls: dict[str, int] | None = NOOP_CALLS) -> list[Counted]:
+def run_steps(playbook, steps: list[Step], *, account: str = ACCOUNT, **options: Any) -> list[StepRun]:
+    """Run the steps as one playbook (one ansible-playbook start-up), with the counters read around each step."""
+    tasks = [counters_task(playbook, "counters 0", account)]
+    for index, step in enumerate(steps, start=1):
+        task: dict[str, Any] = {"name": f"step {index}", step.module: copy.deepcopy(step.args), "check_mode": step.check, "diff": step.diff}
+        if step.may_fail:
+            task["ignore_errors"] = True
+        tasks += [task, counters_task(playbook, f"counters {index}", account)]
+    run = run_playbook(playbook, tasks, account=account, **options)
+    assert run.rc == 0, f"playbook failed:\n{run.stdout}\n{run.stderr}"
+    results = []
+    for index in range(1, len(steps) + 1):
+        before, after = run.task(f"counters {index - 1}").result["json"], run.task(f"counters {index}").result["json"]
+        results.append(StepRun(run.task(f"step {index}"), calls(before, after), writes(before, after), run))
+    return results
+
+
+def run_task(playbook, module_args: dict[str, Any], *, check: bool = False, diff: bool = False, may_fail: bool = False) -> StepRun:
+    return run_steps(playbook, [Step(module_args, check=check, diff=diff, may_fail=may_fail)])[0]
+
+
+def four_step_sequence(module_args: dict[str, Any]) -> list[Step]:
+    return [Step(module_args, check=check) for check in (True, False, True, False)]
+
+
+def check_four_steps(runs: list[StepRun], noop_calls: dict[str, int] | None = NOOP_CALLS) -> list[StepRun]:
     """check (changed) -> apply (changed) -> check (unchanged) -> apply (unchanged), with identical arguments."""
-    runs = []
-    for check, expect_changed in ((True, True), (False, True), (True, False), (False, False)):
-        counted = run_task(playbook, copy.deepcopy(module_args), check=check)
-        step = f"{'check' if check else 'apply'} run {len(runs) + 1}"
-        assert counted.run.rc == 0, f"{step} failed: {counted.run.stdout}\n{counted.run.stderr}"
-        assert counted.result.changed is expect_changed, f"{step}: changed={counted.result.changed}, result {counted.result.result}"
-        if check:
-            assert counted.writes == 0, f"{step} wrote: {counted.calls}"
-        if not expect_changed:
-            assert counted.writes == 0, f"{step} had nothing to do but wrote: {counted.calls}"
-            if noop_calls is not None:
-                assert counted.calls == noop_calls, f"{step} exceeded the call budget: {counted.calls}"
-        runs.append(counted)
+    assert len(runs) == 4
+    for number, (step, expect_changed) in enumerate(zip(runs, (True, True, False, False), strict=True), start=1):
+        check = number in (1, 3)
+        label = f"{'check' if check else 'apply'} run {number}"
+        assert not step.result.failed, f"{label} failed: {step.result.result}"
+        assert step.changed is expect_changed, f"{label}: changed={step.changed}, result {step.result.result}"
+        if check or not expect_changed:
+            assert step.writes == 0, f"{label} wrote: {step.calls}"
+        if not expect_changed and noop_calls is not None:
+            assert step.calls == noop_calls, f"{label} exceeded the call budget: {step.calls}"
     return runs
+
+
+def four_steps(playbook, module_args: dict[str, Any], noop_calls: dict[str, int] | None = NOOP_CALLS) -> list[StepRun]:
+    return check_four_steps(run_steps(playbook, four_step_sequence(module_args)), noop_calls)
 
 
 def log_entries(emulator, action: str) -> list[dict[str, Any]]:
@@ -174,8 +210,7 @@ def test_create_with_every_option(playbook):
 
 
 def test_create_without_trust_policy_fails_before_any_write(playbook):
-    for check in (True, False):
-        counted = run_task(playbook, {"name": ROLE, "description": "no trust"}, check=check)
+    for counted in run_steps(playbook, [Step({"name": ROLE, "description": "no trust"}, check=check, may_fail=True) for check in (True, False)]):
         assert counted.result.failed
         message = counted.result.result["msg"]
         assert "assume_role_policy_document" in message and "trusted_services" in message
@@ -256,15 +291,16 @@ def test_equivalent_documents_are_not_changes_even_when_ram_reformats(playbook):
         json.dumps(CR_TRUST, indent=4, sort_keys=True),
         {"trusted_services": ["cr.aliyuncs.com"]},
     ]
+    steps = []
     for equivalent in equivalents:
         args = {"name": CR_ROLE, **(equivalent if "trusted_services" in equivalent else {"assume_role_policy_document": equivalent})}
-        for check in (True, False):
-            counted = run_task(playbook, args, check=check, diff=True)
-            assert counted.run.rc == 0, counted.run.stdout
-            assert not counted.result.changed, f"{equivalent!r} showed as a change: {counted.result.result.get('diff')}"
-            assert counted.writes == 0
-            diff = counted.result.result["diff"]
-            assert diff["before"] == diff["after"]
+        steps += [Step(args, check=check, diff=True) for check in (True, False)]
+    for step, counted in zip(steps, run_steps(playbook, steps), strict=True):
+        assert not counted.changed, f"{step.args!r} showed as a change: {counted.result.result.get('diff')}"
+        assert counted.writes == 0
+        assert counted.calls == NOOP_CALLS
+        diff = counted.result.result["diff"]
+        assert diff["before"] == diff["after"]
     # The returned document is the stored text parsed, not a normalised copy: reformatted text, same meaning.
     returned = counted.result.result["role"]["assume_role_policy_document"]
     assert documents_equal(returned, CR_TRUST)
@@ -273,27 +309,22 @@ def test_equivalent_documents_are_not_changes_even_when_ram_reformats(playbook):
 # --- tags --------------------------------------------------------------------------------------------------------
 def test_tags_add_change_purge_and_keep(playbook):
     create_role_out_of_band(playbook.emulator)
-
-    _, apply, _, _ = four_steps(playbook, {"name": ROLE, "tags": {"team": "platform", "env": "dev"}}, noop_calls=NOOP_CALLS_WITH_TAGS)
-    assert apply.calls == {**NOOP_CALLS_WITH_TAGS, "TagResources": 1}
-    assert stored_role(playbook.emulator)["Tags"] == {"team": "platform", "env": "dev"}
-    assert apply.result.result["role"]["tags"] == {"team": "platform", "env": "dev"}
-
-    _, apply, _, _ = four_steps(playbook, {"name": ROLE, "tags": {"team": "data", "env": "dev"}}, noop_calls=NOOP_CALLS_WITH_TAGS)
-    assert apply.calls == {**NOOP_CALLS_WITH_TAGS, "TagResources": 1}
-    assert stored_role(playbook.emulator)["Tags"] == {"team": "data", "env": "dev"}
-
-    _, apply, _, _ = four_steps(playbook, {"name": ROLE, "tags": {"env": "dev"}}, noop_calls=NOOP_CALLS_WITH_TAGS)
-    assert apply.calls == {**NOOP_CALLS_WITH_TAGS, "UntagResources": 1}
-    assert stored_role(playbook.emulator)["Tags"] == {"env": "dev"}
-
-    _, apply, _, _ = four_steps(playbook, {"name": ROLE, "tags": {"owner": "ops"}, "purge_tags": False}, noop_calls=NOOP_CALLS_WITH_TAGS)
-    assert apply.calls == {**NOOP_CALLS_WITH_TAGS, "TagResources": 1}
-    assert stored_role(playbook.emulator)["Tags"] == {"env": "dev", "owner": "ops"}
-    assert apply.result.result["role"]["tags"] == {"env": "dev", "owner": "ops"}
-
-    # An empty dict with purging removes every tag.
-    _, apply, _, _ = four_steps(playbook, {"name": ROLE, "tags": {}}, noop_calls=NOOP_CALLS_WITH_TAGS)
+    changes = [
+        ({"tags": {"team": "platform", "env": "dev"}}, "TagResources", {"team": "platform", "env": "dev"}),
+        ({"tags": {"team": "data", "env": "dev"}}, "TagResources", {"team": "data", "env": "dev"}),
+        ({"tags": {"env": "dev"}}, "UntagResources", {"env": "dev"}),
+        ({"tags": {"owner": "ops"}, "purge_tags": False}, "TagResources", {"env": "dev", "owner": "ops"}),
+        # An empty dict with purging removes every tag.
+        ({"tags": {}}, "UntagResources", {}),
+    ]
+    steps = [step for change, _, _ in changes for step in four_step_sequence({"name": ROLE, **change})]
+    runs = run_steps(playbook, steps)
+    for index, (change, write_operation, expected_tags) in enumerate(changes):
+        check, apply, _, last = check_four_steps(runs[index * 4:index * 4 + 4], noop_calls=NOOP_CALLS_WITH_TAGS)
+        assert apply.calls == {**NOOP_CALLS_WITH_TAGS, write_operation: 1}, change
+        assert check.result.result["role"]["tags"] == expected_tags
+        assert apply.result.result["role"]["tags"] == expected_tags
+        assert last.result.result["role"]["tags"] == expected_tags
     assert stored_role(playbook.emulator)["Tags"] == {}
 
 
@@ -320,8 +351,7 @@ def test_absent_detaches_every_policy_then_deletes(playbook):
 
 
 def test_absent_of_a_missing_role_is_ok(playbook):
-    for check in (True, False):
-        counted = run_task(playbook, {"name": "never-existed", "state": "absent"}, check=check)
+    for counted in run_steps(playbook, [Step({"name": "never-existed", "state": "absent"}, check=check) for check in (True, False)]):
         assert counted.result.status == "ok"
         assert counted.calls == {"GetRole": 1}
 
@@ -329,8 +359,8 @@ def test_absent_of_a_missing_role_is_ok(playbook):
 def test_service_linked_role_is_refused(playbook):
     before = stored_role(playbook.emulator, SERVICE_LINKED_ROLE)
     assert before["IsServiceLinkedRole"]
-    for check in (True, False):
-        counted = run_task(playbook, {"name": SERVICE_LINKED_ROLE, "state": "absent"}, check=check)
+    steps = [Step({"name": SERVICE_LINKED_ROLE, "state": "absent"}, check=check, may_fail=True) for check in (True, False)]
+    for counted in run_steps(playbook, steps):
         assert counted.result.failed
         assert "service-linked" in counted.result.result["msg"]
         assert counted.writes == 0
