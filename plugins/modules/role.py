@@ -18,7 +18,7 @@ description:
     C(ListTagResources) when O(tags) is given. Changes to description, session duration and trust policy are made
     with a single C(UpdateRole) carrying only what differs.
   - With O(state=absent) every policy attached to the role is detached first, then the role is deleted.
-    Service-linked roles are refused: they belong to the service that created them.
+    Service-linked roles are refused, because they belong to the service that created them.
   - Policies themselves are managed with M(alibabacloud.ram.policy) and attached with
     M(alibabacloud.ram.policy_attachment).
 author:

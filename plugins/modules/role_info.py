@@ -47,7 +47,7 @@ options:
   include_tags:
     description:
       - When reading by O(name), also return the role's tags, with one C(ListTagResources) call.
-      - When listing, tags are always returned: C(ListRoles) carries them.
+      - When listing, tags are always returned, because C(ListRoles) carries them.
     type: bool
     default: false
 seealso:
