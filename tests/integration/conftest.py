@@ -72,8 +72,8 @@ def ensure_collection_path() -> None:
 def connection_options(emulator, account: str) -> dict[str, Any]:
     credentials = emulator.account(account)
     return {
-        "endpoint": emulator.endpoint,
-        "sts_endpoint": emulator.endpoint,
+        "endpoint": emulator.url,
+        "sts_endpoint": emulator.url,
         "access_key_id": credentials.access_key_id,
         "access_key_secret": credentials.access_key_secret,
     }
