@@ -3,23 +3,12 @@
 
 from __future__ import annotations
 
-import fnmatch
-import re
-from typing import Any
-
-from ansible.errors import AnsibleParserError
-from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
-
-from ansible_collections.alibabacloud.ram.plugins.module_utils._credentials import ConnectionSettings, MissingSDKError
-from ansible_collections.alibabacloud.ram.plugins.module_utils._errors import ConnectionOptionsError, RamError
-from ansible_collections.alibabacloud.ram.plugins.module_utils._resource_directory import ResourceDirectoryApi
-
 DOCUMENTATION = r"""
 name: resource_directory
 short_description: Member accounts of an Alibaba Cloud Resource Directory as inventory hosts
 version_added: 1.0.0
 author:
-  - alibabacloud.ram contributors
+  - alibabacloud.ram contributors (@alibabacloud)
 description:
   - Lists the member accounts of the Resource Directory managed by the account these credentials belong to
     (ResourceManager API 2020-03-31, C(ListAccounts), fully paged, 100 accounts per call), and makes each one an
@@ -193,6 +182,18 @@ assume_role:
 groups:
   regulated: "'Regulated' in folder_path"
 """
+
+# validate-modules wants DOCUMENTATION and EXAMPLES before any import.
+import fnmatch  # noqa: E402
+import re  # noqa: E402
+from typing import Any  # noqa: E402
+
+from ansible.errors import AnsibleParserError  # noqa: E402
+from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable  # noqa: E402
+
+from ansible_collections.alibabacloud.ram.plugins.module_utils._credentials import ConnectionSettings, MissingSDKError  # noqa: E402
+from ansible_collections.alibabacloud.ram.plugins.module_utils._errors import ConnectionOptionsError, RamError  # noqa: E402
+from ansible_collections.alibabacloud.ram.plugins.module_utils._resource_directory import ResourceDirectoryApi  # noqa: E402
 
 CONNECTION_OPTIONS = ("access_key_id", "access_key_secret", "security_token", "profile", "assume_role", "endpoint", "sts_endpoint",
                       "connect_timeout", "read_timeout", "max_attempts")
