@@ -282,7 +282,7 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _handle(self, method: str) -> None:
         body = self._read_body()
-        path, _, query = self.path.partition("?")
+        path, _separator, query = self.path.partition("?")
         if path.startswith("/_emulator/"):
             self._control(method, path[len("/_emulator/"):], query, body)
         else:
