@@ -142,3 +142,49 @@ def parse_stored_document(text: Any) -> Any:
         return json.loads(text)
     except ValueError:
         return text
+
+
+# Keys of a role's wire map that a view shows only when RAM sent them: check mode's projection of a new role has no id
+# or dates, CreateRole replies carry no UpdateDate and ListRoles entries no trust document.
+_ROLE_FIELDS_WHEN_KNOWN = (
+    ("id", "RoleId"),
+    ("arn", "Arn"),
+    ("create_date", "CreateDate"),
+    ("update_date", "UpdateDate"),
+    ("is_service_linked_role", "IsServiceLinkedRole"),
+)
+
+
+def attached_policy_view(policy: Mapping[str, Any]) -> dict[str, Any]:
+    """One entry of ListPoliciesForRole as the modules return it."""
+    return {
+        "policy_name": policy.get("PolicyName"),
+        "policy_type": policy.get("PolicyType"),
+        "default_version": policy.get("DefaultVersion"),
+        "attach_date": policy.get("AttachDate"),
+        "description": policy.get("Description") or "",
+    }
+
+
+def role_view(
+    wire: Mapping[str, Any],
+    *,
+    tags: Mapping[str, str] | None = None,
+    attached: Iterable[Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A role as the role and role_info modules return it; the trust document as stored, parsed but not normalised."""
+    view: dict[str, Any] = {
+        "name": wire.get("RoleName"),
+        "description": wire.get("Description") or "",
+        "max_session_duration": wire.get("MaxSessionDuration"),
+    }
+    for key, wire_key in _ROLE_FIELDS_WHEN_KNOWN:
+        if wire.get(wire_key) is not None:
+            view[key] = wire[wire_key]
+    if "AssumeRolePolicyDocument" in wire:
+        view["assume_role_policy_document"] = parse_stored_document(wire["AssumeRolePolicyDocument"])
+    if tags is not None:
+        view["tags"] = dict(tags)
+    if attached is not None:
+        view["attached_policies"] = [attached_policy_view(policy) for policy in attached]
+    return view

@@ -287,6 +287,7 @@ from ansible_collections.alibabacloud.ram.plugins.module_utils._resources import
     name_error,
     normalize_tags,
     parse_stored_document,
+    role_view,
     tag_changes,
     tags_after,
 )
@@ -378,36 +379,10 @@ def canonical_for_diff(document: Any) -> Any:
     return document
 
 
-def attached_policy_view(policy: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "policy_name": policy.get("PolicyName"),
-        "policy_type": policy.get("PolicyType"),
-        "default_version": policy.get("DefaultVersion"),
-        "attach_date": policy.get("AttachDate"),
-        "description": policy.get("Description") or "",
-    }
-
-
-def role_view(state: RoleState) -> dict[str, Any]:
+def role_view_of(state: RoleState) -> dict[str, Any]:
     if not state.exists:
         return {}
-    wire = state.wire
-    view: dict[str, Any] = {
-        "name": wire.get("RoleName"),
-        "description": wire.get("Description") or "",
-        "max_session_duration": wire.get("MaxSessionDuration"),
-        "assume_role_policy_document": parse_stored_document(wire.get("AssumeRolePolicyDocument")),
-    }
-    # Absent for a role check mode would create, and UpdateDate is absent from CreateRole replies.
-    optional = (("id", "RoleId"), ("arn", "Arn"), ("create_date", "CreateDate"), ("update_date", "UpdateDate"),
-                ("is_service_linked_role", "IsServiceLinkedRole"))
-    for key, wire_key in optional:
-        if wire.get(wire_key) is not None:
-            view[key] = wire[wire_key]
-    if state.tags is not None:
-        view["tags"] = dict(state.tags)
-    view["attached_policies"] = [attached_policy_view(policy) for policy in state.attached_policies]
-    return view
+    return role_view(state.wire, tags=state.tags, attached=state.attached_policies)
 
 
 def diff_view(state: RoleState, *, with_tags: bool, with_attachments: bool) -> dict[str, Any]:
@@ -512,7 +487,7 @@ def ensure_absent(module, api, state: RoleState) -> bool:
     if state.wire.get("IsServiceLinkedRole"):
         module.fail_json(
             msg=f"role {name} is a service-linked role; it belongs to the service that created it and cannot be deleted with this module",
-            role=role_view(state),
+            role=role_view_of(state),
         )
     if module.check_mode:
         return True
@@ -567,7 +542,7 @@ def main() -> None:
     except RamError as error:
         module.fail_ram_error(error)
 
-    result: dict[str, Any] = {"changed": changed, "role": role_view(state)}
+    result: dict[str, Any] = {"changed": changed, "role": role_view_of(state)}
     if module._diff:
         result["diff"] = {
             "before": before_diff,

@@ -177,39 +177,7 @@ from typing import Any
 
 from ansible_collections.alibabacloud.ram.plugins.module_utils._errors import RamError
 from ansible_collections.alibabacloud.ram.plugins.module_utils._module import AlibabaCloudRAMModule
-from ansible_collections.alibabacloud.ram.plugins.module_utils._resources import matches_name_filter, name_error, parse_stored_document, tags_from_api
-
-
-def attached_policy_view(policy: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "policy_name": policy.get("PolicyName"),
-        "policy_type": policy.get("PolicyType"),
-        "default_version": policy.get("DefaultVersion"),
-        "attach_date": policy.get("AttachDate"),
-        "description": policy.get("Description") or "",
-    }
-
-
-def role_view(wire: dict[str, Any], *, tags: dict[str, str] | None, attached: list[dict[str, Any]] | None) -> dict[str, Any]:
-    """The same shape as the role module's ``role`` return value."""
-    view: dict[str, Any] = {
-        "name": wire.get("RoleName"),
-        "id": wire.get("RoleId"),
-        "arn": wire.get("Arn"),
-        "description": wire.get("Description") or "",
-        "max_session_duration": wire.get("MaxSessionDuration"),
-        "create_date": wire.get("CreateDate"),
-        "update_date": wire.get("UpdateDate"),
-    }
-    if "AssumeRolePolicyDocument" in wire:
-        view["assume_role_policy_document"] = parse_stored_document(wire["AssumeRolePolicyDocument"])
-    if "IsServiceLinkedRole" in wire:
-        view["is_service_linked_role"] = wire["IsServiceLinkedRole"]
-    if tags is not None:
-        view["tags"] = tags
-    if attached is not None:
-        view["attached_policies"] = [attached_policy_view(policy) for policy in attached]
-    return view
+from ansible_collections.alibabacloud.ram.plugins.module_utils._resources import matches_name_filter, name_error, role_view, tags_from_api
 
 
 def role_by_name(api, name: str, *, include_attached: bool, include_tags: bool) -> list[dict[str, Any]]:
