@@ -158,7 +158,9 @@ class RamApi:
                 error = ram_error_from_exception(
                     operation, sdk_error, self.endpoint_url, sts_endpoint=self.sts_endpoint_url, secrets=self.secrets
                 )
-                if tolerate is not None and tolerate(error, number):
+                # Only this call's own outcome can be tolerated: an STS failure raised while the SDK fetched
+                # credentials (say EntityNotExist.Role for a wrong assume_role ARN) must never read as "no such role".
+                if tolerate is not None and error.operation == operation and tolerate(error, number):
                     return None
                 raise error from None
             body = response.body.to_map() if response is not None and response.body is not None else {}

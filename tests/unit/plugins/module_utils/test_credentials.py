@@ -287,6 +287,19 @@ def test_external_id_mismatch_is_a_ram_error_with_the_sts_code(emulator: Any, co
     assert right.get_role("external-id-role") is not None
 
 
+def test_assume_role_into_a_missing_role_is_an_error_not_a_missing_resource(emulator: Any, connection) -> None:
+    # STS answers EntityNotExist.Role for a wrong role ARN: a get_* must not mistake that for "the resource is absent",
+    # or check mode would report "would create" for an account it cannot even reach.
+    arn = "acs:ram::1000000000000002:role/no-such-role"
+    api = RamApi.from_params(connection("central", assume_role={"role_arn": arn}), environ={})
+    with pytest.raises(RamError) as caught:
+        api.get_role(MEMBER_ROLE)
+    assert caught.value.operation == "AssumeRole" and caught.value.code == "EntityNotExist.Role"
+    with pytest.raises(RamError):
+        api.get_policy("AnyPolicy")
+    assert emulator.counters("dev")["reads"] == 0
+
+
 def run_in_subprocess(code: str, environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
     # The credentials library reads its environment variables at import time: only a fresh process shows the chain.
     base = {key: value for key, value in os.environ.items() if not key.startswith(("ALIBABA_CLOUD_", "ALICLOUD_")) and "proxy" not in key.lower()}
