@@ -34,7 +34,7 @@ def _run(control: EmulatorControl, clients: int, seconds: float) -> tuple[int, l
     from alibabacloud_tea_openapi import models as open_api_models
 
     dev = control.account("dev")
-    latencies: list[list[float]] = [[] for _ in range(clients)]
+    latencies: list[list[float]] = [[] for _client in range(clients)]
     failures = [0] * clients
     start_gate = threading.Barrier(clients + 1)
     deadline = [0.0]

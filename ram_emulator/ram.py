@@ -340,7 +340,7 @@ def delete_policy(call: Call) -> dict[str, Any]:
     policy = _find_custom_policy(call)
     key: PolicyKey = ("Custom", policy.name.lower())
     if not call.boolean("CascadingDelete", False):
-        kinds = {kind for kind, _ in call.state.attachments_of_policy(key)}
+        kinds = {kind for kind, _principal in call.state.attachments_of_policy(key)}
         for kind, suffix in (("user", "User"), ("group", "Group"), ("role", "Role")):
             if kind in kinds:
                 raise conflict(f"DeleteConflict.Policy.{suffix}", f"The policy {policy.name} is attached to at least one {kind}.")
@@ -522,7 +522,7 @@ def _user_view(user: User, update_date: bool = True) -> dict[str, Any]:
 
 
 def get_user(call: Call) -> dict[str, Any]:
-    _, key = _find_entity(call, "user")
+    _user, key = _find_entity(call, "user")
     return {"User": _user_view(call.state.users[key])}
 
 
@@ -553,7 +553,7 @@ def _group_view(group: Group, update_date: bool = True) -> dict[str, Any]:
 
 
 def get_group(call: Call) -> dict[str, Any]:
-    _, key = _find_entity(call, "group")
+    _group, key = _find_entity(call, "group")
     return {"Group": _group_view(call.state.groups[key])}
 
 

@@ -309,8 +309,10 @@ class RequestHandler(BaseHTTPRequestHandler):
         host = "sts.aliyuncs.com" if action in STS_OPERATIONS else "resourcemanager.aliyuncs.com" if version == rd.RD_VERSION else "ram.aliyuncs.com"
         entry: dict[str, Any] = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "action": action, "style": style,
                                  "method": method, "account": None, "account_name": None, "fault": None}
-        status, code, extra_headers = 200, None, None
+        status, code = 200, None
         caller = None
+        reply: dict[str, Any] | None = None
+        error: ApiError | None = None
         try:
             try:
                 kind = emulator.operation_kind(action, version)
@@ -346,23 +348,23 @@ class RequestHandler(BaseHTTPRequestHandler):
                     unexpected = ApiError(500, "InternalError", "The request processing has failed due to some unknown error.")
                 error = unexpected
                 status, code = error.status, error.code
-                extra_headers = getattr(error, "headers", None)
-                self._send_error(error, request_id, host, extra_headers)
-            else:
-                reply["RequestId"] = request_id
-                self._send(200, reply)
         except DropConnection:
             status, code = 0, "ConnectionDropped"
             self.close_connection = True
-        finally:
-            entry.update({
-                "status": status, "code": code, "request_id": request_id,
-                "access_key_id": caller.session.access_key_id if caller and caller.session else (caller.account.access_key_id if caller else None),
-                "parameters": sorted(name for name in params if name not in _SECRET_PARAMETERS),
-                "values": {name: params[name][:200] for name in _LOGGED_VALUES if name in params},
-                "duration_ms": round((time.monotonic() - started) * 1000, 3),
-            })
-            emulator.log.append(entry)
+        # Logged before the reply goes out, so a client that reads the log right after its call finds the entry.
+        entry.update({
+            "status": status, "code": code, "request_id": request_id,
+            "access_key_id": caller.session.access_key_id if caller and caller.session else (caller.account.access_key_id if caller else None),
+            "parameters": sorted(name for name in params if name not in _SECRET_PARAMETERS),
+            "values": {name: params[name][:200] for name in _LOGGED_VALUES if name in params},
+            "duration_ms": round((time.monotonic() - started) * 1000, 3),
+        })
+        emulator.log.append(entry)
+        if error is not None:
+            self._send_error(error, request_id, host, getattr(error, "headers", None))
+        elif reply is not None:
+            reply["RequestId"] = request_id
+            self._send(200, reply)
 
     @staticmethod
     def _raise_fault(fault: Fault) -> None:

@@ -26,12 +26,12 @@ class Acs3Authorization:
     __slots__ = ("access_key_id", "signed_headers", "signature")
 
     def __init__(self, header: str) -> None:
-        algorithm, _, rest = header.partition(" ")
+        algorithm, _space, rest = header.partition(" ")
         if algorithm != ACS3_ALGORITHM:
             raise invalid("IncompleteSignature", f"Unsupported signature algorithm {algorithm!r}.")
         fields: dict[str, str] = {}
         for part in rest.split(","):
-            name, _, value = part.strip().partition("=")
+            name, _equals, value = part.strip().partition("=")
             fields[name] = value
         try:
             self.access_key_id = fields["Credential"]

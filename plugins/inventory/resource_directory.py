@@ -163,6 +163,7 @@ compose:
   # Readable names in output, while the host name stays the stable account id.
   ansible_host: account_display_name
 
+---
 # Only the Production folder and its sub-folders, without sandboxes, cached for an hour in a JSON file.
 plugin: alibabacloud.ram.resource_directory
 folder_ids: [fd-AbCdEf1234]
@@ -174,6 +175,7 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: ~/.cache/ansible-rd
 cache_timeout: 3600
 
+---
 # Read the directory through a read-only role in the management account.
 plugin: alibabacloud.ram.resource_directory
 profile: ops

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -221,7 +222,7 @@ def _timeout_ms(value: Any, option: str, default: float) -> int:
         seconds = float(seconds)
     except (TypeError, ValueError):
         raise ConnectionOptionsError(f"{option} must be a number of seconds, got {value!r}") from None
-    if not seconds > 0 or seconds > 3600:
+    if math.isnan(seconds) or seconds <= 0 or seconds > 3600:
         raise ConnectionOptionsError(f"{option} must be more than 0 and at most 3600 seconds, got {value!r}")
     # The SDK wants whole milliseconds; never round a tiny timeout down to "no timeout".
     return max(1, int(round(seconds * 1000)))

@@ -67,36 +67,30 @@ seealso:
 EXAMPLES = r"""
 # One STS call per account: the inventory (alibabacloud.ram.resource_directory) gives every account host the
 # alibabacloud_ram_assume_role variable; the source keys come from the environment (or an AWX credential).
-- name: Converge RAM in every member account
-  hosts: all
-  connection: local
-  gather_facts: false
-  vars:
-    ansible_python_interpreter: "{{ ansible_playbook_python }}"
-  tasks:
-    - name: Assume the access role of this account once
-      alibabacloud.ram.sts_assume_role:
-        assume_role: "{{ alibabacloud_ram_assume_role }}"
-        sts_endpoint: "{{ alibabacloud_ram_sts_endpoint | default(omit) }}"
-      register: alibabacloud_ram_session
+# These tasks run in a play with `connection: local` and `gather_facts: false` over the account hosts.
+- name: Assume the access role of this account once
+  alibabacloud.ram.sts_assume_role:
+    assume_role: "{{ alibabacloud_ram_assume_role }}"
+    sts_endpoint: "{{ alibabacloud_ram_sts_endpoint | default(omit) }}"
+  register: alibabacloud_ram_session
 
-    - name: Every RAM task of the account uses the session (no assume_role here)
-      module_defaults:
-        group/alibabacloud.ram.ram:
-          access_key_id: "{{ alibabacloud_ram_session.access_key_id }}"
-          access_key_secret: "{{ alibabacloud_ram_session.access_key_secret }}"
-          security_token: "{{ alibabacloud_ram_session.security_token }}"
-          endpoint: "{{ alibabacloud_ram_endpoint | default(omit) }}"
-      block:
-        - name: Deployment role
-          alibabacloud.ram.role:
-            name: deployer
-            assume_role_policy_document: "{{ lookup('file', 'deployer-trust.json') }}"
-        - name: Its policy
-          alibabacloud.ram.policy_attachment:
-            role_name: deployer
-            policy_name: AliyunOSSReadOnlyAccess
-            policy_type: System
+- name: Every RAM task of the account uses the session (no assume_role here)
+  module_defaults:
+    group/alibabacloud.ram.ram:
+      access_key_id: "{{ alibabacloud_ram_session.access_key_id }}"
+      access_key_secret: "{{ alibabacloud_ram_session.access_key_secret }}"
+      security_token: "{{ alibabacloud_ram_session.security_token }}"
+      endpoint: "{{ alibabacloud_ram_endpoint | default(omit) }}"
+  block:
+    - name: Deployment role
+      alibabacloud.ram.role:
+        name: deployer
+        assume_role_policy_document: "{{ lookup('file', 'deployer-trust.json') }}"
+    - name: Its policy
+      alibabacloud.ram.policy_attachment:
+        role_name: deployer
+        policy_name: AliyunOSSReadOnlyAccess
+        policy_type: System
 
 - name: Explicit keys and an external id
   alibabacloud.ram.sts_assume_role:

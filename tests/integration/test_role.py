@@ -12,7 +12,8 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass
-from typing import Any
+from types import MappingProxyType
+from typing import Any, Mapping
 
 import pytest
 from alibabacloud_ram20150501 import models as ram_models
@@ -35,8 +36,9 @@ ECS_TRUST = {
     "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": ["ecs.aliyuncs.com"]}}],
 }
 # The budget for a run that finds nothing to change (GetRole + ListPoliciesForRole).
-NOOP_CALLS = {"GetRole": 1, "ListPoliciesForRole": 1}
-NOOP_CALLS_WITH_TAGS = {**NOOP_CALLS, "ListTagResources": 1}
+# Read-only views: they are default arguments below.
+NOOP_CALLS = MappingProxyType({"GetRole": 1, "ListPoliciesForRole": 1})
+NOOP_CALLS_WITH_TAGS = MappingProxyType({**NOOP_CALLS, "ListTagResources": 1})
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
@@ -142,7 +144,7 @@ def four_step_sequence(module_args: dict[str, Any]) -> list[Step]:
     return [Step(module_args, check=check) for check in (True, False, True, False)]
 
 
-def check_four_steps(runs: list[StepRun], noop_calls: dict[str, int] | None = NOOP_CALLS) -> list[StepRun]:
+def check_four_steps(runs: list[StepRun], noop_calls: Mapping[str, int] | None = NOOP_CALLS) -> list[StepRun]:
     """check (changed) -> apply (changed) -> check (unchanged) -> apply (unchanged), with identical arguments."""
     assert len(runs) == 4
     for number, (step, expect_changed) in enumerate(zip(runs, (True, True, False, False), strict=True), start=1):
@@ -157,7 +159,7 @@ def check_four_steps(runs: list[StepRun], noop_calls: dict[str, int] | None = NO
     return runs
 
 
-def four_steps(playbook, module_args: dict[str, Any], noop_calls: dict[str, int] | None = NOOP_CALLS) -> list[StepRun]:
+def four_steps(playbook, module_args: dict[str, Any], noop_calls: Mapping[str, int] | None = NOOP_CALLS) -> list[StepRun]:
     return check_four_steps(run_steps(playbook, four_step_sequence(module_args)), noop_calls)
 
 
@@ -168,7 +170,7 @@ def log_entries(emulator, action: str) -> list[dict[str, Any]]:
 # --- create --------------------------------------------------------------------------------------------------------
 def test_create_cr_role_four_steps(playbook):
     args = {"name": CR_ROLE, "description": "Container Registry custom OSS bucket", "trusted_services": ["cr.aliyuncs.com"]}
-    check, apply, _, _ = four_steps(playbook, args)
+    check, apply, _check_again, _apply_again = four_steps(playbook, args)
 
     # A would-be role: no id, arn or dates, and only the read that found it missing.
     preview = check.result.result["role"]
@@ -237,7 +239,7 @@ def test_create_without_trust_policy_fails_before_any_write(playbook):
 )
 def test_update_in_one_update_role_call(playbook, change, expected_parameters):
     create_role_out_of_band(playbook.emulator, description="old description")
-    _, apply, _, _ = four_steps(playbook, {"name": ROLE, **change})
+    _check, apply, _check_again, _apply_again = four_steps(playbook, {"name": ROLE, **change})
     assert apply.calls == {**NOOP_CALLS, "UpdateRole": 1}
     update = log_entries(playbook.emulator, "UpdateRole")
     assert len(update) == 1
@@ -277,7 +279,7 @@ def test_trust_policy_changed_out_of_band_is_restored(playbook):
     )
     assert documents_equal(stored_role(playbook.emulator, CR_ROLE)["AssumeRolePolicyDocument"], ECS_TRUST)
 
-    check, apply, _, _ = four_steps(playbook, args)
+    check, apply, _check_again, _apply_again = four_steps(playbook, args)
     assert documents_equal(stored_role(playbook.emulator, CR_ROLE)["AssumeRolePolicyDocument"], CR_TRUST)
 
 
@@ -317,10 +319,10 @@ def test_tags_add_change_purge_and_keep(playbook):
         # An empty dict with purging removes every tag.
         ({"tags": {}}, "UntagResources", {}),
     ]
-    steps = [step for change, _, _ in changes for step in four_step_sequence({"name": ROLE, **change})]
+    steps = [step for change, _write_operation, _expected_tags in changes for step in four_step_sequence({"name": ROLE, **change})]
     runs = run_steps(playbook, steps)
     for index, (change, write_operation, expected_tags) in enumerate(changes):
-        check, apply, _, last = check_four_steps(runs[index * 4:index * 4 + 4], noop_calls=NOOP_CALLS_WITH_TAGS)
+        check, apply, _check_again, last = check_four_steps(runs[index * 4:index * 4 + 4], noop_calls=NOOP_CALLS_WITH_TAGS)
         assert apply.calls == {**NOOP_CALLS_WITH_TAGS, write_operation: 1}, change
         assert check.result.result["role"]["tags"] == expected_tags
         assert apply.result.result["role"]["tags"] == expected_tags
@@ -340,7 +342,7 @@ def test_absent_detaches_every_policy_then_deletes(playbook):
         client.attach_policy_to_role(ram_models.AttachPolicyToRoleRequest(policy_name=policy_name, policy_type=policy_type, role_name=ROLE))
     assert len(stored_role(playbook.emulator)["Policies"]) == 2
 
-    check, apply, _, _ = four_steps(playbook, {"name": ROLE, "state": "absent"}, noop_calls={"GetRole": 1})
+    check, apply, _check_again, _apply_again = four_steps(playbook, {"name": ROLE, "state": "absent"}, noop_calls={"GetRole": 1})
     assert check.calls == NOOP_CALLS
     assert apply.calls == {**NOOP_CALLS, "DetachPolicyFromRole": 2, "DeleteRole": 1}
     assert stored_role(playbook.emulator) is None
@@ -404,12 +406,12 @@ BAD_INPUT = [
 
 def test_bad_input_fails_without_any_api_call(playbook):
     # One playbook for all cases keeps the suite fast; ignore_errors lets every case run.
-    tasks = [{"name": case, "alibabacloud.ram.role": args, "ignore_errors": True} for case, args, _ in BAD_INPUT]
+    tasks = [{"name": case, "alibabacloud.ram.role": args, "ignore_errors": True} for case, args, _option in BAD_INPUT]
     before = playbook.emulator.counters()
     run = run_playbook(playbook, tasks)
     after = playbook.emulator.counters()
     assert calls(before, after) == {}, "bad input reached the API"
-    for case, _, option in BAD_INPUT:
+    for case, _args, option in BAD_INPUT:
         result = run.task(case)
         assert result.failed, f"{case} was accepted: {result.result}"
         assert option in result.result["msg"], f"{case}: {result.result['msg']!r} does not name {option}"

@@ -23,12 +23,12 @@ def info_step(args: dict, check: bool = False, may_fail: bool = False) -> Step:
     return Step(args, check=check, module=INFO, may_fail=may_fail)
 
 
-def create_roles(emulator, names: list[str], trust: dict = ECS_TRUST, tags: dict[str, str] | None = None) -> None:
+def create_roles(emulator, names: list[str], trust: dict | None = None, tags: dict[str, str] | None = None) -> None:
     client = sdk(emulator)
     tag_list = [ram_models.CreateRoleRequestTag(key=key, value=value) for key, value in (tags or {}).items()] or None
 
     def create(name: str) -> None:
-        client.create_role(ram_models.CreateRoleRequest(role_name=name, assume_role_policy_document=json.dumps(trust), tag=tag_list))
+        client.create_role(ram_models.CreateRoleRequest(role_name=name, assume_role_policy_document=json.dumps(trust or ECS_TRUST), tag=tag_list))
 
     # A few threads keep a thousand creations to seconds; the emulator serialises the state changes.
     with ThreadPoolExecutor(max_workers=4) as pool:

@@ -26,7 +26,7 @@ CENTRAL_ACCOUNT = "1000000000000001"
 
 def client_from_environment() -> Client:
     endpoint = os.environ["DRIFT_ENDPOINT"]
-    protocol, _, host = endpoint.partition("://")
+    protocol, _separator, host = endpoint.partition("://")
     return Client(
         open_api_models.Config(
             access_key_id=os.environ["DRIFT_ACCESS_KEY_ID"],

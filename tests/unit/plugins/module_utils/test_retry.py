@@ -70,7 +70,7 @@ def test_which_failures_are_retried(code: str | None, status: int | None, transp
 def test_schedule_is_full_jitter_exponential_and_capped() -> None:
     clock = FakeClock()
     policy = RetryPolicy(max_attempts=8, base_delay=0.2, max_delay=1.0, time_budget=100, rng=random.Random(42), sleep=clock.sleep, clock=clock)
-    call, attempts = failing_then("done", [Transient() for _ in range(7)])
+    call, attempts = failing_then("done", [Transient() for _attempt in range(7)])
     assert policy.run(call) == "done"
     assert attempts == list(range(1, 9))
     ceilings = [min(1.0, 0.2 * 2**index) for index in range(7)]
@@ -84,7 +84,7 @@ def test_schedule_is_full_jitter_exponential_and_capped() -> None:
 def test_retry_after_is_a_lower_bound() -> None:
     clock = FakeClock()
     policy = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.02, rng=random.Random(1), sleep=clock.sleep, clock=clock)
-    call, _ = failing_then("ok", [Transient(retry_after_ms=750), Transient(retry_after_ms=None)])
+    call, _attempts = failing_then("ok", [Transient(retry_after_ms=750), Transient(retry_after_ms=None)])
     assert policy.run(call) == "ok"
     assert clock.sleeps[0] == pytest.approx(0.75)
     assert clock.sleeps[1] <= 0.02
@@ -93,7 +93,7 @@ def test_retry_after_is_a_lower_bound() -> None:
 def test_gives_up_after_max_attempts_and_records_them() -> None:
     clock = FakeClock()
     policy = RetryPolicy(max_attempts=3, rng=random.Random(3), sleep=clock.sleep, clock=clock)
-    call, attempts = failing_then("never", [Transient() for _ in range(10)])
+    call, attempts = failing_then("never", [Transient() for _attempt in range(10)])
     with pytest.raises(Transient) as caught:
         policy.run(call)
     assert attempts == [1, 2, 3]
@@ -104,7 +104,7 @@ def test_gives_up_after_max_attempts_and_records_them() -> None:
 def test_gives_up_when_the_time_budget_would_be_exceeded() -> None:
     clock = FakeClock()
     policy = RetryPolicy(max_attempts=10, time_budget=2.0, rng=random.Random(3), sleep=clock.sleep, clock=clock)
-    call, attempts = failing_then("never", [Transient(retry_after_ms=900) for _ in range(10)])
+    call, attempts = failing_then("never", [Transient(retry_after_ms=900) for _attempt in range(10)])
     with pytest.raises(Transient):
         policy.run(call)
     # 0.9 s per wait: two waits fit in 2 s, a third would not.
