@@ -185,13 +185,9 @@ molecule: collection
 emulator: venv
 	cd $(ROOT) && $(PY) -m ram_emulator --host $(EMULATOR_HOST) --port $(EMULATOR_PORT)
 
-# The demo belongs to its own author: tests/tools/demo.sh or demo/run.sh, whichever exists (in that order).
+# The demo: emulator with its demo accounts, then dry run, apply and an idempotent rerun of the playbook (demo/run.sh).
 demo: collection
-	@cd $(ROOT); \
-	for script in tests/tools/demo.sh demo/run.sh; do \
-	    if [[ -f $$script ]]; then PATH=$(BIN):$$PATH exec bash $$script; fi; \
-	done; \
-	echo 'make demo: not available yet (neither tests/tools/demo.sh nor demo/run.sh exists)' >&2; exit 1
+	@cd $(ROOT) && PATH=$(BIN):$$PATH bash demo/run.sh
 
 bench: venv
 	@if [[ -f $(ROOT)/ram_emulator/bench.py || -d $(ROOT)/ram_emulator/bench ]]; then cd $(ROOT) && $(PY) -m ram_emulator.bench; \
