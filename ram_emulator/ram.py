@@ -526,15 +526,6 @@ def get_user(call: Call) -> dict[str, Any]:
     return {"User": _user_view(call.state.users[key])}
 
 
-def delete_user(call: Call) -> dict[str, Any]:
-    entity = _find_entity(call, "user")
-    if call.state.attachments_of_entity(entity):
-        raise conflict("DeleteConflict.User.Policy", "The user still has policies attached.")
-    del call.state.users[entity[1]]
-    call.state.forget_entity(entity)
-    return {}
-
-
 def create_group(call: Call) -> dict[str, Any]:
     name = _check_name(call.require("GroupName"), "GroupName", re.compile(r"^[A-Za-z0-9\-]+$"), 64)
     if name.lower() in call.state.groups:
@@ -557,13 +548,18 @@ def get_group(call: Call) -> dict[str, Any]:
     return {"Group": _group_view(call.state.groups[key])}
 
 
-def delete_group(call: Call) -> dict[str, Any]:
-    entity = _find_entity(call, "group")
-    if call.state.attachments_of_entity(entity):
-        raise conflict("DeleteConflict.Group.Policy", "The group still has policies attached.")
-    del call.state.groups[entity[1]]
-    call.state.forget_entity(entity)
-    return {}
+def _delete_member(kind: str) -> Callable[[Call], dict[str, Any]]:
+    """DeleteUser / DeleteGroup: refused while policies are attached, like DeleteRole."""
+
+    def delete(call: Call) -> dict[str, Any]:
+        entity = _find_entity(call, kind)
+        if call.state.attachments_of_entity(entity):
+            raise conflict(f"DeleteConflict.{_ENTITY_LABEL[kind]}.Policy", f"The {kind} still has policies attached.")
+        del {"user": call.state.users, "group": call.state.groups}[kind][entity[1]]
+        call.state.forget_entity(entity)
+        return {}
+
+    return delete
 
 
 # --- tags --------------------------------------------------------------------------------------------------------
@@ -669,10 +665,10 @@ OPERATIONS: dict[str, tuple[Callable[[Call], dict[str, Any]], bool]] = {
     "ListEntitiesForPolicy": (list_entities_for_policy, False),
     "CreateUser": (create_user, True),
     "GetUser": (get_user, False),
-    "DeleteUser": (delete_user, True),
+    "DeleteUser": (_delete_member("user"), True),
     "CreateGroup": (create_group, True),
     "GetGroup": (get_group, False),
-    "DeleteGroup": (delete_group, True),
+    "DeleteGroup": (_delete_member("group"), True),
     "TagResources": (tag_resources, True),
     "UntagResources": (untag_resources, True),
     "ListTagResources": (list_tag_resources, False),

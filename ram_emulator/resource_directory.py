@@ -213,6 +213,12 @@ def get_resource_directory(directory: ResourceDirectory, caller: Account, params
     }}
 
 
+def _required(params: dict[str, str], name: str) -> str:
+    if not params.get(name):
+        raise missing(name)
+    return params[name]
+
+
 def list_accounts(directory: ResourceDirectory, caller: Account, params: dict[str, str]) -> dict[str, Any]:
     directory.check_caller(caller)
     return _accounts_reply(directory, params, directory.members)
@@ -220,10 +226,7 @@ def list_accounts(directory: ResourceDirectory, caller: Account, params: dict[st
 
 def list_accounts_for_parent(directory: ResourceDirectory, caller: Account, params: dict[str, str]) -> dict[str, Any]:
     directory.check_caller(caller)
-    parent_id = params.get("ParentFolderId")
-    if not parent_id:
-        raise missing("ParentFolderId")
-    folder = directory.folder(parent_id)
+    folder = directory.folder(_required(params, "ParentFolderId"))
     return _accounts_reply(directory, params, (member for member in directory.members if member.folder == folder))
 
 
@@ -239,10 +242,7 @@ def list_folders_for_parent(directory: ResourceDirectory, caller: Account, param
 
 def get_folder(directory: ResourceDirectory, caller: Account, params: dict[str, str]) -> dict[str, Any]:
     directory.check_caller(caller)
-    folder_id = params.get("FolderId")
-    if not folder_id:
-        raise missing("FolderId")
-    folder = directory.folder(folder_id)
+    folder = directory.folder(_required(params, "FolderId"))
     view = folder.view()
     view["ParentFolderId"] = folder.parent_id or ""
     view["ResourceDirectoryPath"] = directory.path_of(folder)
