@@ -301,6 +301,15 @@ def canonical_policy_document(document: dict) -> dict:
     return {"Version": document["Version"], "Statement": [statements[key] for key in sorted(statements)]}
 
 
+def canonical_or_stored(document: object) -> object:
+    """What diffs show: the canonical form, so that reformatting by the service never shows as a change; a document
+    outside the grammar (or not a document at all) as it is."""
+    try:
+        return canonical_policy_document(document)
+    except PolicyDocumentError:
+        return document
+
+
 def format_policy_document(document: dict) -> str:
     """The one layout shown in diffs: canonical form, sorted keys, two-space indent, trailing newline."""
     return json.dumps(canonical_policy_document(document), sort_keys=True, indent=2, ensure_ascii=False) + "\n"

@@ -3,7 +3,7 @@
 """RAM resource helpers shared by this collection's modules, for its internal use only (private API).
 
 Name and tag rules (checked before any API call), shell-style name filters, tag reconciliation and the
-conversion of API maps to the snake_case shape the modules return.
+views of API maps that the modules return.
 """
 
 from __future__ import annotations
@@ -43,6 +43,18 @@ def name_error(value: Any, option: str, kind: str) -> str | None:
     return None
 
 
+def lookup_error(name: Any, name_filter: Any, kind: str) -> str | None:
+    """Why the name / name_filter options of an info module are invalid, or None.
+
+    A name RAM could never hold cannot exist, and an empty pattern matches nothing: both are refused before any call.
+    """
+    if name is not None:
+        return name_error(name, "name", kind)
+    if name_filter is not None and not name_filter:
+        return f"name_filter: must not be empty; leave it out to list every {kind}"
+    return None
+
+
 def description_error(value: Any, option: str = "description") -> str | None:
     """Why value is not a valid description, or None (None itself means 'leave alone' and is valid)."""
     if value is None:
@@ -79,27 +91,35 @@ def normalize_tags(tags: Mapping[Any, Any] | None, option: str = "tags") -> tupl
     return result, None
 
 
-def tag_changes(current: Mapping[str, str], desired: Mapping[str, str], purge: bool) -> tuple[dict[str, str], list[str]]:
-    """What to set and which keys to remove so that current becomes desired (extra keys only go when purging)."""
+def reconcile_tags(
+    api: Any,
+    resource_type: str,
+    name: str,
+    current: Mapping[str, str] | None,
+    desired: Mapping[str, str] | None,
+    purge: bool,
+    check_mode: bool,
+) -> dict[str, str] | None:
+    """Bring the tags of a role or policy to desired; extra keys go only when purging, nothing is sent in check mode.
+
+    Returns the tags the resource carries afterwards, or None when there is nothing to change (desired None included).
+    """
+    if desired is None:
+        return None
+    current = current or {}
     to_set = {key: value for key, value in desired.items() if current.get(key) != value}
     to_remove = sorted(key for key in current if key not in desired) if purge else []
-    return to_set, to_remove
-
-
-def tags_after(current: Mapping[str, str], to_set: Mapping[str, str], to_remove: Iterable[str]) -> dict[str, str]:
-    """The tags a resource will carry once to_set and to_remove are applied."""
-    removed = set(to_remove)
-    result = {key: value for key, value in current.items() if key not in removed}
-    result.update(to_set)
-    return result
-
-
-def apply_tag_changes(api: Any, resource_type: str, name: str, to_set: Mapping[str, str], to_remove: list[str]) -> None:
-    """Send the tag changes: removals first, so that a resource at the tag limit can take its new tags."""
-    if to_remove:
-        api.untag_resource(resource_type, name, list(to_remove))
-    if to_set:
-        api.tag_resource(resource_type, name, dict(to_set))
+    if not to_set and not to_remove:
+        return None
+    if not check_mode:
+        # Removals first, so that a resource at the tag limit can take its new tags.
+        if to_remove:
+            api.untag_resource(resource_type, name, to_remove)
+        if to_set:
+            api.tag_resource(resource_type, name, to_set)
+    after = {key: value for key, value in current.items() if key not in to_remove}
+    after.update(to_set)
+    return after
 
 
 def matches_name_filter(name: str, pattern: str | None) -> bool:
@@ -114,26 +134,6 @@ def tags_from_api(tags: Any) -> dict[str, str]:
     return {entry["TagKey"]: entry.get("TagValue") or "" for entry in tags.get("Tag") or [] if entry.get("TagKey")}
 
 
-_WORD_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-
-
-def snake_case(name: str) -> str:
-    """PolicyName -> policy_name, AttachDate -> attach_date, RoleARN -> role_arn."""
-    return _WORD_BOUNDARY.sub("_", name).lower()
-
-
-def snake_case_keys(value: Mapping[str, Any], keep: Iterable[str] = ()) -> dict[str, Any]:
-    """Top-level keys in snake_case; values of keys in keep (documents, tags) are passed through untouched."""
-    kept = set(keep)
-    result: dict[str, Any] = {}
-    for key, item in value.items():
-        if key in kept or not isinstance(item, Mapping):
-            result[snake_case(key)] = item
-        else:
-            result[snake_case(key)] = snake_case_keys(item)
-    return result
-
-
 def parse_stored_document(text: Any) -> Any:
     """A document as RAM stores it: json.loads of its text, not canonicalised; text that is not JSON stays text."""
     if not isinstance(text, str):
@@ -142,6 +142,30 @@ def parse_stored_document(text: Any) -> Any:
         return json.loads(text)
     except ValueError:
         return text
+
+
+def default_document(reply: Mapping[str, Any]) -> Any:
+    """The default version's document from a GetPolicy reply, as stored (see parse_stored_document)."""
+    default = reply.get("DefaultPolicyVersion") or {}
+    return parse_stored_document(default.get("PolicyDocument", (reply.get("Policy") or {}).get("PolicyDocument")))
+
+
+def policy_view(wire: Mapping[str, Any]) -> dict[str, Any]:
+    """A policy's ``Policy`` map (GetPolicy, ListPolicies, CreatePolicy) as the policy and policy_info modules return it.
+
+    Dates appear only when RAM sent them: check mode's projection of a new policy has none.
+    """
+    view: dict[str, Any] = {
+        "name": wire.get("PolicyName"),
+        "type": wire.get("PolicyType"),
+        "description": wire.get("Description") or "",
+        "default_version": wire.get("DefaultVersion"),
+        "attachment_count": wire.get("AttachmentCount", 0),
+    }
+    for key, wire_key in (("create_date", "CreateDate"), ("update_date", "UpdateDate")):
+        if wire.get(wire_key) is not None:
+            view[key] = wire[wire_key]
+    return view
 
 
 # Keys of a role's wire map that a view shows only when RAM sent them: check mode's projection of a new role has no id

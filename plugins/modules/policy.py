@@ -264,19 +264,19 @@ from ansible_collections.alibabacloud.ram.plugins.module_utils._errors import Ra
 from ansible_collections.alibabacloud.ram.plugins.module_utils._module import AlibabaCloudRAMModule
 from ansible_collections.alibabacloud.ram.plugins.module_utils._policy_document import (
     PolicyDocumentError,
-    canonical_policy_document,
+    canonical_or_stored,
     documents_equal,
     dump_policy_document,
     load_policy_document,
 )
 from ansible_collections.alibabacloud.ram.plugins.module_utils._resources import (
-    apply_tag_changes,
+    default_document,
     description_error,
     name_error,
     normalize_tags,
     parse_stored_document,
-    tag_changes,
-    tags_after,
+    policy_view,
+    reconcile_tags,
 )
 
 MAX_POLICY_VERSIONS = 5
@@ -311,27 +311,16 @@ class PolicyState:
     @classmethod
     def from_get_policy(cls, reply: dict[str, Any]) -> PolicyState:
         summary = dict(reply.get("Policy") or {})
-        default = reply.get("DefaultPolicyVersion") or {}
-        document_text = default.get("PolicyDocument", summary.get("PolicyDocument"))
-        default_version = default.get("VersionId") or summary.get("DefaultVersion")
-        return cls(summary=summary, document=parse_stored_document(document_text), default_version=default_version)
+        default_version = (reply.get("DefaultPolicyVersion") or {}).get("VersionId") or summary.get("DefaultVersion")
+        return cls(summary=summary, document=default_document(reply), default_version=default_version)
 
     @property
     def description(self) -> str:
         return self.summary.get("Description") or ""
 
     def result(self) -> dict[str, Any]:
-        policy = {
-            "name": self.summary.get("PolicyName"),
-            "type": self.summary.get("PolicyType", "Custom"),
-            "description": self.description,
-            "default_version": self.default_version,
-            "document": self.document,
-            "attachment_count": self.summary.get("AttachmentCount", 0),
-        }
-        for wire_name, key in (("CreateDate", "create_date"), ("UpdateDate", "update_date")):
-            if self.summary.get(wire_name) is not None:
-                policy[key] = self.summary[wire_name]
+        # default_version is this state's own: check mode puts a placeholder there before RAM names the version.
+        policy = {**policy_view(self.summary), "default_version": self.default_version, "document": self.document}
         if self.tags is not None:
             policy["tags"] = dict(self.tags)
         if self.versions is not None:
@@ -342,20 +331,12 @@ class PolicyState:
         view = {
             "name": self.summary.get("PolicyName"),
             "description": self.description,
-            "document": diff_document(self.document),
+            "document": canonical_or_stored(self.document),
             "default_version": self.default_version,
         }
         if tags_managed:
             view["tags"] = dict(self.tags or {})
         return view
-
-
-def diff_document(document: Any) -> Any:
-    """The canonical form, so that before and after print in one stable layout; unknown grammar is shown as stored."""
-    try:
-        return canonical_policy_document(document)
-    except (PolicyDocumentError, TypeError, KeyError, AttributeError):
-        return document
 
 
 def argument_spec() -> dict[str, Any]:
@@ -473,15 +454,10 @@ def ensure_document(api: Any, desired: DesiredPolicy, state: PolicyState, check_
 
 
 def ensure_tags(api: Any, desired: DesiredPolicy, state: PolicyState, check_mode: bool) -> bool:
-    if desired.tags is None:
+    tags = reconcile_tags(api, "policy", desired.name, state.tags, desired.tags, desired.purge_tags, check_mode)
+    if tags is None:
         return False
-    to_set, to_remove = tag_changes(state.tags or {}, desired.tags, desired.purge_tags)
-    if not to_set and not to_remove:
-        return False
-    state.tags = tags_after(state.tags or {}, to_set, to_remove)
-    if check_mode:
-        return True
-    apply_tag_changes(api, "policy", desired.name, to_set, to_remove)
+    state.tags = tags
     return True
 
 

@@ -154,21 +154,21 @@ from typing import Any
 
 from ansible_collections.alibabacloud.ram.plugins.module_utils._errors import RamError
 from ansible_collections.alibabacloud.ram.plugins.module_utils._module import AlibabaCloudRAMModule
-from ansible_collections.alibabacloud.ram.plugins.module_utils._resources import matches_name_filter, name_error, parse_stored_document, tags_from_api
+from ansible_collections.alibabacloud.ram.plugins.module_utils._resources import (
+    default_document,
+    lookup_error,
+    matches_name_filter,
+    parse_stored_document,
+    policy_view,
+    tags_from_api,
+)
 
 POLICY_TYPES = {"Custom": ("Custom",), "System": ("System",), "All": ("Custom", "System")}
 
 
-def policy_view(wire: dict[str, Any]) -> dict[str, Any]:
-    view = {
-        "name": wire.get("PolicyName"),
-        "type": wire.get("PolicyType"),
-        "description": wire.get("Description") or "",
-        "default_version": wire.get("DefaultVersion"),
-        "attachment_count": wire.get("AttachmentCount", 0),
-        "create_date": wire.get("CreateDate"),
-        "update_date": wire.get("UpdateDate"),
-    }
+def listed_policy_view(wire: dict[str, Any]) -> dict[str, Any]:
+    """A ListPolicies entry, which (unlike GetPolicy) carries the tags."""
+    view = policy_view(wire)
     if "Tags" in wire:
         view["tags"] = tags_from_api(wire["Tags"])
     return view
@@ -198,8 +198,7 @@ def policy_by_name(api: Any, name: str, policy_types: tuple[str, ...], include_v
         if reply is None:
             continue
         view = policy_view(reply.get("Policy") or {})
-        default = reply.get("DefaultPolicyVersion") or {}
-        view["document"] = parse_stored_document(default.get("PolicyDocument", (reply.get("Policy") or {}).get("PolicyDocument")))
+        view["document"] = default_document(reply)
         if include_versions:
             add_versions(api, view)
         return [view]
@@ -209,14 +208,13 @@ def policy_by_name(api: Any, name: str, policy_types: tuple[str, ...], include_v
 def listed_policies(api: Any, name_filter: str | None, policy_type: str, include_document: bool, include_versions: bool) -> list[dict[str, Any]]:
     # ListPolicies without a type returns both kinds in one listing, which is fewer pages than two listings.
     wire_policies = api.list_policies(policy_type=None if policy_type == "All" else policy_type)
-    views = [policy_view(policy) for policy in wire_policies if matches_name_filter(policy.get("PolicyName") or "", name_filter)]
+    views = [listed_policy_view(policy) for policy in wire_policies if matches_name_filter(policy.get("PolicyName") or "", name_filter)]
     views.sort(key=lambda view: (view["type"] or "", view["name"] or ""))
     for view in views:
         if include_versions:
             add_versions(api, view)
         elif include_document:
-            reply = api.get_policy(view["name"], view["type"]) or {}
-            view["document"] = parse_stored_document((reply.get("DefaultPolicyVersion") or {}).get("PolicyDocument"))
+            view["document"] = default_document(api.get_policy(view["name"], view["type"]) or {})
     return views
 
 
@@ -233,12 +231,9 @@ def main() -> None:
         mutually_exclusive=[("name", "name_filter")],
     )
     params = module.params
-    if params["name"] is not None:
-        error = name_error(params["name"], "name", "policy")
-        if error:
-            module.fail_json(msg=error)
-    if params["name_filter"] is not None and not params["name_filter"]:
-        module.fail_json(msg="name_filter: must not be empty; leave it out to list every policy")
+    problem = lookup_error(params["name"], params["name_filter"], "policy")
+    if problem:
+        module.fail_json(msg=problem)
     try:
         if params["name"] is not None:
             policies = policy_by_name(module.ram, params["name"], POLICY_TYPES[params["policy_type"]], params["include_versions"])

@@ -275,21 +275,19 @@ from ansible_collections.alibabacloud.ram.plugins.module_utils._errors import Ra
 from ansible_collections.alibabacloud.ram.plugins.module_utils._module import AlibabaCloudRAMModule
 from ansible_collections.alibabacloud.ram.plugins.module_utils._policy_document import (
     PolicyDocumentError,
-    canonical_policy_document,
+    canonical_or_stored,
     documents_equal,
     dump_policy_document,
     load_policy_document,
     trust_policy_for,
 )
 from ansible_collections.alibabacloud.ram.plugins.module_utils._resources import (
-    apply_tag_changes,
     description_error,
     name_error,
     normalize_tags,
     parse_stored_document,
+    reconcile_tags,
     role_view,
-    tag_changes,
-    tags_after,
 )
 
 MIN_SESSION_DURATION = 3600
@@ -369,16 +367,6 @@ def validated_input(params: dict) -> DesiredRole:
 
 
 # --- views -----------------------------------------------------------------------------------------------------
-def canonical_for_diff(document: Any) -> Any:
-    """One layout for diffs, so reformatting by the service never shows; documents outside the grammar as they are."""
-    if isinstance(document, dict):
-        try:
-            return canonical_policy_document(document)
-        except PolicyDocumentError:
-            return document
-    return document
-
-
 def role_view_of(state: RoleState) -> dict[str, Any]:
     if not state.exists:
         return {}
@@ -391,7 +379,7 @@ def diff_view(state: RoleState, *, with_tags: bool, with_attachments: bool) -> d
     view: dict[str, Any] = {
         "description": state.wire.get("Description") or "",
         "max_session_duration": state.wire.get("MaxSessionDuration"),
-        "assume_role_policy_document": canonical_for_diff(parse_stored_document(state.wire.get("AssumeRolePolicyDocument"))),
+        "assume_role_policy_document": canonical_or_stored(parse_stored_document(state.wire.get("AssumeRolePolicyDocument"))),
     }
     if with_tags:
         view["tags"] = dict(state.tags or {})
@@ -467,16 +455,10 @@ def ensure_settings(module, api, state: RoleState, desired: DesiredRole) -> bool
 
 
 def ensure_tags(module, api, state: RoleState, desired: DesiredRole) -> bool:
-    if desired.tags is None:
+    tags = reconcile_tags(api, "role", state.wire["RoleName"], state.tags, desired.tags, desired.purge_tags, module.check_mode)
+    if tags is None:
         return False
-    current = state.tags or {}
-    to_set, to_remove = tag_changes(current, desired.tags, desired.purge_tags)
-    if not to_set and not to_remove:
-        return False
-    state.tags = tags_after(current, to_set, to_remove)
-    if module.check_mode:
-        return True
-    apply_tag_changes(api, "role", state.wire["RoleName"], to_set, to_remove)
+    state.tags = tags
     return True
 
 
@@ -522,9 +504,10 @@ def main() -> None:
 
     api = module.ram
     absent = module.params["state"] == "absent"
+    with_tags = desired.tags is not None and not absent
     try:
-        state = read_role(api, desired.name, with_tags=desired.tags is not None and not absent)
-        before_diff = diff_view(state, with_tags=desired.tags is not None and not absent, with_attachments=absent)
+        state = read_role(api, desired.name, with_tags=with_tags)
+        before_diff = diff_view(state, with_tags=with_tags, with_attachments=absent)
         if absent:
             changed = ensure_absent(module, api, state)
             if changed:
@@ -546,7 +529,7 @@ def main() -> None:
     if module._diff:
         result["diff"] = {
             "before": before_diff,
-            "after": diff_view(state, with_tags=desired.tags is not None and not absent, with_attachments=False),
+            "after": diff_view(state, with_tags=with_tags, with_attachments=False),
         }
     module.exit_json(**result)
 

@@ -30,7 +30,7 @@ options:
     description:
       - Shell-style pattern (C(*), C(?), C([seq])) the role names must match, for example V(Aliyun*) or
         V(app-?-reader). Matching is case-sensitive against the name as RAM stores it.
-      - Without O(name) and O(name_filter) every role of the account is returned.
+      - Without O(name) and O(name_filter) every role of the account is returned. An empty pattern is refused.
     type: str
   include_trust_policy:
     description:
@@ -177,7 +177,7 @@ from typing import Any
 
 from ansible_collections.alibabacloud.ram.plugins.module_utils._errors import RamError
 from ansible_collections.alibabacloud.ram.plugins.module_utils._module import AlibabaCloudRAMModule
-from ansible_collections.alibabacloud.ram.plugins.module_utils._resources import matches_name_filter, name_error, role_view, tags_from_api
+from ansible_collections.alibabacloud.ram.plugins.module_utils._resources import lookup_error, matches_name_filter, role_view, tags_from_api
 
 
 def role_by_name(api, name: str, *, include_attached: bool, include_tags: bool) -> list[dict[str, Any]]:
@@ -222,11 +222,9 @@ def main() -> None:
         mutually_exclusive=[("name", "name_filter")],
     )
     params = module.params
-    # A name RAM could never hold cannot exist: answer without a call, and say why when it is malformed.
-    if params["name"] is not None:
-        problem = name_error(params["name"], "name", "role")
-        if problem:
-            module.fail_json(msg=problem)
+    problem = lookup_error(params["name"], params["name_filter"], "role")
+    if problem:
+        module.fail_json(msg=problem)
 
     api = module.ram
     try:

@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from alibabacloud_ram20150501 import models as ram_models
-from test_role import ACCOUNT, CR_TRUST, ECS_TRUST, NOOP_CALLS, Step, run_steps, sdk
+from helpers import ram_client
+from test_role import ACCOUNT, CR_TRUST, ECS_TRUST, NOOP_CALLS, Step, run_steps
 
 INFO = "alibabacloud.ram.role_info"
 # Every default member account starts with these two roles.
@@ -24,7 +25,7 @@ def info_step(args: dict, check: bool = False, may_fail: bool = False) -> Step:
 
 
 def create_roles(emulator, names: list[str], trust: dict | None = None, tags: dict[str, str] | None = None) -> None:
-    client = sdk(emulator)
+    client = ram_client(emulator, ACCOUNT)
     tag_list = [ram_models.CreateRoleRequestTag(key=key, value=value) for key, value in (tags or {}).items()] or None
 
     def create(name: str) -> None:
@@ -38,7 +39,7 @@ def create_roles(emulator, names: list[str], trust: dict | None = None, tags: di
 @pytest.fixture
 def cr_role(playbook):
     create_roles(playbook.emulator, ["AliyunContainerRegistryCustomizedOSSBucketRole"], trust=CR_TRUST, tags={"team": "registry"})
-    sdk(playbook.emulator).attach_policy_to_role(ram_models.AttachPolicyToRoleRequest(
+    ram_client(playbook.emulator, ACCOUNT).attach_policy_to_role(ram_models.AttachPolicyToRoleRequest(
         policy_name="AliyunOSSReadOnlyAccess", policy_type="System", role_name="AliyunContainerRegistryCustomizedOSSBucketRole"))
     return "AliyunContainerRegistryCustomizedOSSBucketRole"
 
@@ -138,13 +139,17 @@ def test_bad_input_fails_without_any_api_call(playbook):
         info_step({"name": "bad name!"}, may_fail=True),
         info_step({"name": "r", "name_filter": "r*"}, may_fail=True),
         info_step({"name": ""}, may_fail=True),
+        info_step({"name_filter": ""}, may_fail=True),
     ]
     runs = run_steps(playbook, steps)
     assert playbook.emulator.counters()["by_operation"] == {}
-    bad_name, both, empty = runs
+    bad_name, both, empty, empty_filter = runs
     assert bad_name.result.failed and "name" in bad_name.result.result["msg"]
     assert both.result.failed and "mutually exclusive" in both.result.result["msg"] and "name_filter" in both.result.result["msg"]
     assert empty.result.failed and "name" in empty.result.result["msg"]
+    # An empty pattern would match no role after listing them all: refused up front, as in policy_info.
+    assert empty_filter.result.failed
+    assert empty_filter.result.result["msg"] == "name_filter: must not be empty; leave it out to list every role"
 
 
 def test_info_agrees_with_role_module(playbook):
