@@ -132,8 +132,7 @@ from ansible_collections.alibabacloud.ram.plugins.module_utils._errors import Ra
 from ansible_collections.alibabacloud.ram.plugins.module_utils._module import AlibabaCloudRAMModule
 from ansible_collections.alibabacloud.ram.plugins.module_utils._resources import name_error
 
-# (principal type, option, label RAM uses in operation names and error codes)
-PRINCIPALS = (("role", "role_name", "Role"), ("user", "user_name", "User"), ("group", "group_name", "Group"))
+PRINCIPAL_TYPES = ("role", "user", "group")
 
 
 @dataclass
@@ -141,10 +140,17 @@ class DesiredAttachment:
     policy_name: str
     policy_type: str
     principal_type: str
-    principal_option: str
-    principal_label: str
     principal_name: str
     state: str
+
+    @property
+    def principal_option(self) -> str:
+        return f"{self.principal_type}_name"
+
+    @property
+    def principal_label(self) -> str:
+        """How RAM spells the principal type in operation names and error codes."""
+        return self.principal_type.capitalize()
 
     def view(self, attached: bool, listed: dict[str, Any] | None = None) -> dict[str, Any]:
         result: dict[str, Any] = {
@@ -181,7 +187,8 @@ def argument_spec() -> dict[str, Any]:
 def validate(module: AlibabaCloudRAMModule) -> DesiredAttachment:
     """Check every option before any API call; all problems are reported at once, each naming its option."""
     params = module.params
-    principal_type, option, label = next(principal for principal in PRINCIPALS if params[principal[1]] is not None)
+    principal_type = next(kind for kind in PRINCIPAL_TYPES if params[f"{kind}_name"] is not None)
+    option = f"{principal_type}_name"
     errors = [
         message
         for message in (name_error(params["policy_name"], "policy_name", "policy"), name_error(params[option], option, principal_type))
@@ -193,8 +200,6 @@ def validate(module: AlibabaCloudRAMModule) -> DesiredAttachment:
         policy_name=params["policy_name"],
         policy_type=params["policy_type"],
         principal_type=principal_type,
-        principal_option=option,
-        principal_label=label,
         principal_name=params[option],
         state=params["state"],
     )
@@ -220,18 +225,13 @@ def find_attachment(policies: list[dict[str, Any]], desired: DesiredAttachment) 
     )
 
 
-def ensure_attached(api: Any, desired: DesiredAttachment, check_mode: bool) -> bool:
+def set_attached(api: Any, desired: DesiredAttachment, attached: bool, check_mode: bool) -> bool:
+    """Attach or detach the policy; returns before any write in check mode."""
     if check_mode:
         return True
-    api.attach_policy(desired.policy_name, desired.policy_type, **{desired.principal_option: desired.principal_name})
-    return True
-
-
-def ensure_detached(api: Any, desired: DesiredAttachment, check_mode: bool) -> bool:
-    if check_mode:
-        return True
-    # False means it went away meanwhile: still the change this task asked for.
-    api.detach_policy(desired.policy_name, desired.policy_type, **{desired.principal_option: desired.principal_name})
+    change = api.attach_policy if attached else api.detach_policy
+    # False (already attached, or gone meanwhile) is still the outcome this task asked for.
+    change(desired.policy_name, desired.policy_type, **{desired.principal_option: desired.principal_name})
     return True
 
 
@@ -275,24 +275,18 @@ def run(module: AlibabaCloudRAMModule, desired: DesiredAttachment) -> dict[str, 
     was_attached = current is not None
     want_attached = desired.state == "present"
     result: dict[str, Any] = {"diff": {"before": desired.diff_view(was_attached), "after": desired.diff_view(want_attached)}}
-
-    if want_attached and not was_attached:
-        if module.check_mode:
-            message = check_policy_exists(module, api, desired)
-            if message:
-                result["msg"] = message
-        result["changed"] = ensure_attached(api, desired, module.check_mode)
-        listed = None
-        if not module.check_mode:
-            # Read back once so that attach_date and RAM's spelling of the name are exact.
-            listed = find_attachment(attached_policies(api, desired) or [], desired)
-        result["attachment"] = desired.view(True, listed)
-    elif was_attached and not want_attached:
-        result["changed"] = ensure_detached(api, desired, module.check_mode)
-        result["attachment"] = desired.view(False, current)
-    else:
-        result["changed"] = False
-        result["attachment"] = desired.view(was_attached, current)
+    if want_attached == was_attached:
+        result.update(changed=False, attachment=desired.view(was_attached, current))
+        return result
+    if want_attached and module.check_mode:
+        message = check_policy_exists(module, api, desired)
+        if message:
+            result["msg"] = message
+    result["changed"] = set_attached(api, desired, want_attached, module.check_mode)
+    if want_attached and not module.check_mode:
+        # Read back once so that attach_date and RAM's spelling of the name are exact.
+        current = find_attachment(attached_policies(api, desired) or [], desired)
+    result["attachment"] = desired.view(want_attached, current)
     return result
 
 
@@ -308,12 +302,7 @@ def main() -> None:
         result = run(module, desired)
     except RamError as error:
         if error.code == "EntityNotExist.Policy":
-            module.fail_json(
-                msg=f"policy_name: the {desired.policy_type} policy {desired.policy_name!r} does not exist ({error})",
-                error_code=error.code,
-                request_id=error.request_id,
-                operation=error.operation,
-            )
+            module.fail_ram_error(error, msg=f"policy_name: the {desired.policy_type} policy {desired.policy_name!r} does not exist ({error})")
         module.fail_ram_error(error)
     if not module._diff:
         result.pop("diff")
