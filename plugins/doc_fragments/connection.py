@@ -1,6 +1,6 @@
 # Copyright: (c) 2026, alibabacloud.ram contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The connection options every module of this collection accepts."""
+"""The connection options every module of this collection accepts, and the resource_directory inventory plugin too."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ options:
     description:
       - Assume this RAM role with STS on top of the credentials the other options resolve to, and act with the
         role's temporary credentials (for example in a Resource Directory member account).
-      - STS is called once per module run, on the first API call.
+      - STS is called once, on the first API call; its temporary credentials serve the rest of the run.
     type: dict
     suboptions:
       role_arn:

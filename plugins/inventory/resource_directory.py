@@ -30,61 +30,19 @@ description:
 extends_documentation_fragment:
   - constructed
   - inventory_cache
-requirements:
-  - alibabacloud-tea-openapi >= 0.4.6
-  - alibabacloud-credentials >= 1.0.12
+  # The modules' connection options, with the ResourceManager endpoint below in place of the RAM one.
+  - alibabacloud.ram.connection
 options:
   plugin:
     description: Marks this file as a configuration of this plugin.
     type: str
     required: true
     choices: [alibabacloud.ram.resource_directory]
-  access_key_id:
-    description:
-      - AccessKey ID used to read the Resource Directory.
-      - When none of O(access_key_id), O(access_key_secret), O(security_token) and O(profile) is set, the environment
-        variables E(ALIBABA_CLOUD_ACCESS_KEY_ID), E(ALIBABA_CLOUD_ACCESS_KEY_SECRET), E(ALIBABA_CLOUD_SECURITY_TOKEN),
-        E(ALIBABA_CLOUD_PROFILE) (or their E(ALICLOUD_*) forms) are used, then the SDK's default credential chain,
-        exactly as for the collection's modules.
-    type: str
-  access_key_secret:
-    description: AccessKey secret matching O(access_key_id). Keep it in ansible-vault or in the environment.
-    type: str
-  security_token:
-    description: STS security token, when the keys are temporary credentials.
-    type: str
-  profile:
-    description: Name of a profile in C(~/.aliyun/config.json). Cannot be combined with keys.
-    type: str
-  assume_role:
-    description:
-      - Assume this role (for example a read-only role in the management account) before reading the directory.
-      - Keys C(role_arn) (required), C(session_name), C(duration_seconds), C(external_id), C(policy), as the modules'
-        O(assume_role) option.
-    type: dict
   endpoint:
     description: ResourceManager endpoint, as C(host), C(host:port), C(https://host[:port]) or C(http://host:port).
-    type: str
     default: resourcemanager.aliyuncs.com
     env:
       - name: ALIBABA_CLOUD_RESOURCEMANAGER_ENDPOINT
-  sts_endpoint:
-    description: STS endpoint used by O(assume_role) and role-ARN profiles.
-    type: str
-    env:
-      - name: ALIBABA_CLOUD_STS_ENDPOINT
-  connect_timeout:
-    description: Seconds to wait for a connection.
-    type: float
-    default: 5.0
-  read_timeout:
-    description: Seconds to wait for a reply once connected.
-    type: float
-    default: 10.0
-  max_attempts:
-    description: How many times one API call is attempted in all; throttling, 5xx and transport failures are retried.
-    type: int
-    default: 5
   folder_ids:
     description:
       - Only accounts in these folders (folder ids, C(fd-...), or the root folder id C(r-...)).
@@ -193,12 +151,14 @@ from typing import Any  # noqa: E402
 from ansible.errors import AnsibleParserError  # noqa: E402
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable  # noqa: E402
 
-from ansible_collections.alibabacloud.ram.plugins.module_utils._credentials import ConnectionSettings, MissingSDKError  # noqa: E402
+from ansible_collections.alibabacloud.ram.plugins.module_utils._credentials import (  # noqa: E402
+    ConnectionSettings,
+    MissingSDKError,
+    connection_argument_spec,
+)
 from ansible_collections.alibabacloud.ram.plugins.module_utils._errors import ConnectionOptionsError, RamError  # noqa: E402
 from ansible_collections.alibabacloud.ram.plugins.module_utils._resource_directory import ResourceDirectoryApi  # noqa: E402
 
-CONNECTION_OPTIONS = ("access_key_id", "access_key_secret", "security_token", "profile", "assume_role", "endpoint", "sts_endpoint",
-                      "connect_timeout", "read_timeout", "max_attempts")
 _UNSAFE_HOST_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -244,7 +204,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # --- reading ------------------------------------------------------------------------------------------------------
     def _settings(self) -> ConnectionSettings:
-        params = {name: _text(self.get_option(name)) for name in CONNECTION_OPTIONS}
+        params = {name: _text(self.get_option(name)) for name in connection_argument_spec()}
         if isinstance(params["assume_role"], dict):
             params["assume_role"] = {key: _text(value) for key, value in params["assume_role"].items()}
         return ConnectionSettings.from_params(params)
@@ -257,9 +217,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             root = str(directory.get("RootFolderId") or "")
             folders = api.folder_tree(root) if root else {}
             accounts = api.list_accounts()
-        except (ConnectionOptionsError, RamError) as error:
-            raise AnsibleParserError(f"{self.NAME}: {error}") from None
-        except MissingSDKError as error:
+        except (ConnectionOptionsError, RamError, MissingSDKError) as error:
             raise AnsibleParserError(f"{self.NAME}: {error}") from None
         return {"directory": directory, "folders": folders, "accounts": accounts}
 
