@@ -35,32 +35,22 @@ class ActionModule(ActionBase):
     def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
         result = super().run(tmp, task_vars)
         result["changed"] = False
-        validation, arguments = self._validated_arguments()
-        if validation is None:
-            result.update(failed=True, msg=arguments["msg"])
+        try:
+            _validation, arguments = self.validate_argument_spec(argument_spec=_argument_spec())
+        except AnsibleActionFail as error:
+            # Validate like a module would, but never echo a no_log value in the message.
+            secrets = [str(self._task.args.get(name) or "") for name in ("access_key_secret", "security_token")]
+            result.update(failed=True, msg=scrub_secrets(str(getattr(error, "message", error)), secrets))
             return result
         try:
-            settings = ConnectionSettings.from_params(arguments)
-            session, _client = assume_role_once(settings)
-        except ConnectionOptionsError as error:
+            session, _client = assume_role_once(ConnectionSettings.from_params(arguments))
+        except (ConnectionOptionsError, MissingSDKError) as error:
             result.update(failed=True, msg=str(error))
             return result
         except RamError as error:
             result.update(failed=True, **error.fail_json_kwargs())
             return result
-        except MissingSDKError as error:
-            result.update(failed=True, msg=str(error))
-            return result
         result.update(session.as_dict())
         # Always hidden: the result holds the secret and the token, whatever the task's own no_log says.
         result["_ansible_no_log"] = True
         return result
-
-    def _validated_arguments(self) -> tuple[Any, dict[str, Any]]:
-        """Validate like a module would; on failure return (None, {"msg": ...}) with any no_log value scrubbed."""
-        try:
-            validation, arguments = self.validate_argument_spec(argument_spec=_argument_spec())
-        except AnsibleActionFail as error:
-            secrets = [str(self._task.args.get(name) or "") for name in ("access_key_secret", "security_token")]
-            return None, {"msg": scrub_secrets(str(getattr(error, 'message', error)), secrets)}
-        return validation, arguments
