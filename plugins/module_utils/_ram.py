@@ -11,6 +11,7 @@ from ansible.module_utils.ansible_release import __version__ as ansible_version
 
 from ansible_collections.alibabacloud.ram.plugins.module_utils._credentials import (
     ConnectionSettings,
+    Endpoint,
     MissingSDKError,
     ResolvedCredentials,
     resolve_credentials,
@@ -40,6 +41,18 @@ def _load_sdk() -> dict[str, Any]:
             raise MissingSDKError("alibabacloud-ram20150501", error) from error
         _sdk_modules.update(models=models, Client=Client, Config=Config, RuntimeOptions=RuntimeOptions)
     return _sdk_modules
+
+
+def client_config(config_class: Any, settings: ConnectionSettings, endpoint: Endpoint, credentials: ResolvedCredentials) -> Any:
+    """The tea-openapi ``Config`` of every client this collection builds (RAM, and the generic RPC one)."""
+    return config_class(
+        credential=credentials.client,
+        endpoint=endpoint.host,
+        protocol=endpoint.scheme,
+        connect_timeout=settings.connect_timeout_ms,
+        read_timeout=settings.read_timeout_ms,
+        user_agent=USER_AGENT,
+    )
 
 
 def _method_name(operation: str) -> str:
@@ -103,17 +116,9 @@ class RamApi:
     @classmethod
     def from_settings(cls, settings: ConnectionSettings, *, retry_policy: RetryPolicy | None = None) -> RamApi:
         sdk = _load_sdk()
-        credentials: ResolvedCredentials = resolve_credentials(settings)
-        config = sdk["Config"](
-            credential=credentials.client,
-            endpoint=settings.endpoint.host,
-            protocol=settings.endpoint.scheme,
-            connect_timeout=settings.connect_timeout_ms,
-            read_timeout=settings.read_timeout_ms,
-            user_agent=USER_AGENT,
-        )
+        credentials = resolve_credentials(settings)
         return cls(
-            sdk["Client"](config),
+            sdk["Client"](client_config(sdk["Config"], settings, settings.endpoint, credentials)),
             retry_policy=retry_policy or RetryPolicy(max_attempts=settings.max_attempts),
             endpoint_url=settings.endpoint.url,
             sts_endpoint_url=settings.sts_endpoint.url,
@@ -184,10 +189,25 @@ class RamApi:
         """A delete/detach: True when done now, False when the target was already gone."""
         return self._call(operation, tolerate=lambda error, _attempt: error.is_not_found, **fields) is not None
 
-    @staticmethod
-    def _created_by_earlier_attempt(error: RamError, attempt: int) -> bool:
-        # Only on a retry: on the first attempt "already exists" is a real conflict the caller must see.
-        return attempt > 1 and error.is_already_exists
+    def _create(self, operation: str, key: str, read_back: Callable[[], dict[str, Any] | None], **fields: Any) -> dict[str, Any]:
+        """A create; returns the reply's ``key`` map. When a retry meets "already exists", the attempt whose reply was
+        lost made the resource: ``read_back()`` fetches it instead of failing."""
+        body = self._call(
+            operation,
+            # Only on a retry: on the first attempt "already exists" is a real conflict the caller must see.
+            tolerate=lambda error, attempt: attempt > 1 and error.is_already_exists,
+            **fields,
+        )
+        if body is not None:
+            return self._required(operation, body, key)
+        resource = read_back()
+        if resource is None:
+            raise RamError(
+                operation,
+                "an earlier attempt's reply was lost and the resource said to exist could not be read back",
+                endpoint=self.endpoint_url,
+            )
+        return resource
 
     def _paged(self, operation: str, outer: str, inner: str, **fields: Any) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
@@ -220,18 +240,16 @@ class RamApi:
         tags: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Create a role; returns its ``Role`` map."""
-        body = self._call(
+        return self._create(
             "CreateRole",
-            tolerate=self._created_by_earlier_attempt,
+            "Role",
+            lambda: self.get_role(name),
             role_name=name,
             assume_role_policy_document=assume_role_policy_document,
             description=description,
             max_session_duration=max_session_duration,
             tag=self._tag_list(_load_sdk()["models"].CreateRoleRequestTag, tags),
         )
-        if body is None:
-            return self._read_back("CreateRole", self.get_role(name))
-        return self._required("CreateRole", body, "Role")
 
     def update_role(
         self,
@@ -264,18 +282,20 @@ class RamApi:
 
     def create_policy(self, name: str, policy_document: str, description: str | None = None, tags: Mapping[str, str] | None = None) -> dict[str, Any]:
         """Create a custom policy; returns its ``Policy`` map."""
-        body = self._call(
+
+        def read_back() -> dict[str, Any] | None:
+            existing = self.get_policy(name)
+            return existing.get("Policy") if existing else None
+
+        return self._create(
             "CreatePolicy",
-            tolerate=self._created_by_earlier_attempt,
+            "Policy",
+            read_back,
             policy_name=name,
             policy_document=policy_document,
             description=description,
             tag=self._tag_list(_load_sdk()["models"].CreatePolicyRequestTag, tags),
         )
-        if body is None:
-            existing = self.get_policy(name)
-            return self._read_back("CreatePolicy", existing.get("Policy") if existing else None)
-        return self._required("CreatePolicy", body, "Policy")
 
     def update_policy_description(self, name: str, description: str) -> dict[str, Any]:
         """Returns the updated ``Policy`` map."""
@@ -410,14 +430,3 @@ class RamApi:
         resource_type = self._resource_type(resource_type)
         for chunk in _chunks(list(keys), TAGS_PER_CALL):
             self._call("UntagResources", resource_type=resource_type, resource_names=[name], tag_keys=chunk)
-
-    # ----------------------------------------------------------------------------------------------- helpers
-
-    def _read_back(self, operation: str, resource: dict[str, Any] | None) -> dict[str, Any]:
-        if resource is None:
-            raise RamError(
-                operation,
-                "an earlier attempt's reply was lost and the resource said to exist could not be read back",
-                endpoint=self.endpoint_url,
-            )
-        return resource

@@ -20,7 +20,7 @@ from ansible_collections.alibabacloud.ram.plugins.module_utils._credentials impo
     resolve_credentials,
 )
 from ansible_collections.alibabacloud.ram.plugins.module_utils._errors import RamError, ram_error_from_exception
-from ansible_collections.alibabacloud.ram.plugins.module_utils._ram import USER_AGENT
+from ansible_collections.alibabacloud.ram.plugins.module_utils._ram import client_config
 from ansible_collections.alibabacloud.ram.plugins.module_utils._retry import RetryPolicy
 
 RESOURCE_MANAGER_VERSION = "2020-03-31"
@@ -59,14 +59,7 @@ class RpcApi:
         self.retry_policy = retry_policy or RetryPolicy(max_attempts=settings.max_attempts)
         self._connect_timeout_ms = settings.connect_timeout_ms
         self._read_timeout_ms = settings.read_timeout_ms
-        self._client = self._sdk["Client"](self._sdk["Config"](
-            credential=credentials.client,
-            endpoint=endpoint.host,
-            protocol=endpoint.scheme,
-            connect_timeout=settings.connect_timeout_ms,
-            read_timeout=settings.read_timeout_ms,
-            user_agent=USER_AGENT,
-        ))
+        self._client = self._sdk["Client"](client_config(self._sdk["Config"], settings, endpoint, credentials))
         self.calls: list[str] = []
 
     def call(self, operation: str, parameters: Mapping[str, Any] | None = None) -> dict[str, Any]:
