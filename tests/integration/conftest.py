@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers import ram_client
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 COLLECTIONS_PATH = REPO_ROOT / "build" / "collections"
@@ -176,3 +177,9 @@ def collection_path() -> Path:
 def playbook(emulator, tmp_path) -> PlaybookRunner:
     """A PlaybookRunner against a freshly reset emulator."""
     return PlaybookRunner(emulator, tmp_path)
+
+
+@pytest.fixture
+def sdk(playbook):
+    """The official SDK on the dev account, straight at the emulator: the independent way to set up and read state."""
+    return ram_client(playbook.emulator)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from alibabacloud_ram20150501 import models
 from alibabacloud_ram20150501.client import Client
-from alibabacloud_tea_openapi import models as open_api_models
+from helpers import calls_between
 
 ACCOUNT = "dev"
 MODULE = "alibabacloud.ram.policy"
@@ -59,18 +59,9 @@ class Calls:
 
 def counted_run(playbook, tasks: list[dict[str, Any]], **options: Any) -> tuple[Any, Calls]:
     before = playbook.emulator.counters(ACCOUNT)
-    # The harness passes the endpoint as host:port, which the connection options read as HTTPS; the emulator
-    # speaks plain HTTP, so say so explicitly (reported to the harness owner).
-    endpoints = {"endpoint": playbook.emulator.url, "sts_endpoint": playbook.emulator.url}
-    run = playbook.run(tasks, account=ACCOUNT, module_defaults=endpoints, **options)
+    run = playbook.run(tasks, account=ACCOUNT, **options)
     after = playbook.emulator.counters(ACCOUNT)
-    by_operation = {}
-    for operation, counts in after["by_operation"].items():
-        previous = before["by_operation"].get(operation, {"reads": 0, "writes": 0, "sts": 0})
-        made = sum(counts[kind] - previous[kind] for kind in ("reads", "writes", "sts"))
-        if made:
-            by_operation[operation] = made
-    return run, Calls(by_operation, *(after[kind] - before[kind] for kind in ("reads", "writes", "sts")))
+    return run, Calls(calls_between(before, after), *(after[kind] - before[kind] for kind in ("reads", "writes", "sts")))
 
 
 def policy_task(**args: Any) -> list[dict[str, Any]]:
@@ -109,19 +100,6 @@ def stored(playbook, name: str = POLICY) -> dict[str, Any] | None:
 
 def default_document(policy: dict[str, Any]) -> dict[str, Any]:
     return json.loads(policy["Versions"][policy["DefaultVersion"]]["PolicyDocument"])
-
-
-@pytest.fixture
-def sdk(playbook) -> Client:
-    credentials = playbook.emulator.account(ACCOUNT)
-    return Client(
-        open_api_models.Config(
-            access_key_id=credentials.access_key_id,
-            access_key_secret=credentials.access_key_secret,
-            endpoint=playbook.emulator.endpoint,
-            protocol="http",
-        )
-    )
 
 
 def sdk_create_policy(sdk: Client, name: str, document: dict[str, Any], *extra_documents: dict[str, Any]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from alibabacloud_ram20150501 import models
 from alibabacloud_ram20150501.client import Client
-from alibabacloud_tea_openapi import models as open_api_models
+from helpers import calls_between
 
 ACCOUNT = "dev"
 MODULE = "alibabacloud.ram.policy_attachment"
@@ -28,24 +28,12 @@ PRINCIPALS = {"role": ("role_name", ROLE, "roles", "ListPoliciesForRole", "Attac
               "group": ("group_name", GROUP, "groups", "ListPoliciesForGroup", "AttachPolicyToGroup", "DetachPolicyFromGroup")}
 
 
-def operation_delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, int]:
-    delta = {}
-    for operation, counts in after["by_operation"].items():
-        previous = before["by_operation"].get(operation, {})
-        made = sum(counts[kind] - previous.get(kind, 0) for kind in ("reads", "writes", "sts"))
-        if made:
-            delta[operation] = made
-    return delta
-
-
 def run_tasks(playbook, tasks: list[dict[str, Any]], **options: Any) -> tuple[Any, dict[str, int], int]:
     """Run tasks; return the run, the calls it made by operation, and how many of them were writes."""
     before = playbook.emulator.counters(ACCOUNT)
-    # The harness passes the endpoint as host:port (read as HTTPS); the emulator speaks plain HTTP.
-    endpoints = {"endpoint": playbook.emulator.url, "sts_endpoint": playbook.emulator.url}
-    run = playbook.run(tasks, account=ACCOUNT, module_defaults=endpoints, **options)
+    run = playbook.run(tasks, account=ACCOUNT, **options)
     after = playbook.emulator.counters(ACCOUNT)
-    return run, operation_delta(before, after), after["writes"] - before["writes"]
+    return run, calls_between(before, after), after["writes"] - before["writes"]
 
 
 def run_attachment(playbook, args: dict[str, Any], **options: Any) -> tuple[Any, dict[str, int], int]:
@@ -71,13 +59,6 @@ def four_steps(playbook, args: dict[str, Any], list_operation: str) -> list[tupl
 def attached_policies(playbook, kind: str, name: str) -> list[tuple[str, str]]:
     section = PRINCIPALS[kind][2]
     return [(policy["PolicyType"], policy["PolicyName"]) for policy in playbook.emulator.state(ACCOUNT)[section][name]["Policies"]]
-
-
-@pytest.fixture
-def sdk(playbook) -> Client:
-    credentials = playbook.emulator.account(ACCOUNT)
-    return Client(open_api_models.Config(access_key_id=credentials.access_key_id, access_key_secret=credentials.access_key_secret,
-                                         endpoint=playbook.emulator.endpoint, protocol="http"))
 
 
 @pytest.fixture

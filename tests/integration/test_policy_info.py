@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from alibabacloud_ram20150501 import models
 from alibabacloud_ram20150501.client import Client
-from alibabacloud_tea_openapi import models as open_api_models
+from helpers import calls_between
 
 ACCOUNT = "dev"
 MODULE = "alibabacloud.ram.policy_info"
@@ -26,29 +26,14 @@ def document(action: str) -> dict[str, Any]:
 def run_info(playbook, args: dict[str, Any], **options: Any) -> tuple[Any, dict[str, int], int]:
     """Run the module once; return its result, the calls it made by operation, and the number of writes."""
     before = playbook.emulator.counters(ACCOUNT)
-    # The harness passes the endpoint as host:port (read as HTTPS); the emulator speaks plain HTTP.
-    endpoints = {"endpoint": playbook.emulator.url, "sts_endpoint": playbook.emulator.url}
-    run = playbook.run([{"name": "info", MODULE: args}], account=ACCOUNT, module_defaults=endpoints, **options)
+    run = playbook.run([{"name": "info", MODULE: args}], account=ACCOUNT, **options)
     after = playbook.emulator.counters(ACCOUNT)
-    calls = {}
-    for operation, counts in after["by_operation"].items():
-        previous = before["by_operation"].get(operation, {})
-        made = sum(counts[kind] - previous.get(kind, 0) for kind in ("reads", "writes", "sts"))
-        if made:
-            calls[operation] = made
-    return run.task("info"), calls, after["writes"] - before["writes"]
+    return run.task("info"), calls_between(before, after), after["writes"] - before["writes"]
 
 
 def names(result) -> list[str]:
     assert not result.failed, result.result
     return [policy["name"] for policy in result.result["policies"]]
-
-
-@pytest.fixture
-def sdk(playbook) -> Client:
-    credentials = playbook.emulator.account(ACCOUNT)
-    return Client(open_api_models.Config(access_key_id=credentials.access_key_id, access_key_secret=credentials.access_key_secret,
-                                         endpoint=playbook.emulator.endpoint, protocol="http"))
 
 
 @pytest.fixture

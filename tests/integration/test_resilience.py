@@ -23,7 +23,7 @@ import pytest
 import yaml
 from alibabacloud_credentials.client import Client as CredentialsClient
 from alibabacloud_credentials.models import Config as CredentialsConfig
-from test_role import ACCOUNT, CR_ROLE, CR_TRUST, http_endpoints, run_playbook
+from test_role import ACCOUNT, CR_ROLE, CR_TRUST
 
 from ansible_collections.alibabacloud.ram.plugins.module_utils._policy_document import documents_equal
 
@@ -103,7 +103,7 @@ def test_converges_with_a_third_of_the_calls_throttled(playbook):
     emulator = playbook.emulator
     # Seeded, so a failure reproduces; the faults hit RAM calls of this account only.
     emulator.add_fault(kind="throttle", ratio=0.3, seed=20260105, account=ACCOUNT)
-    first = run_playbook(playbook, CR_STEPS)
+    first = playbook.run(CR_STEPS)
     assert_all_ok(first)
     assert any(task.changed for task in first.tasks)
     assert_converged(emulator)
@@ -112,21 +112,21 @@ def test_converges_with_a_third_of_the_calls_throttled(playbook):
 
     # Still throttled, the rerun finds nothing to do and writes nothing.
     writes_before = emulator.counters(ACCOUNT)["writes"]
-    second = run_playbook(playbook, CR_STEPS)
+    second = playbook.run(CR_STEPS)
     assert_all_ok(second, unchanged=True)
     assert emulator.counters(ACCOUNT)["writes"] == writes_before
     assert_converged(emulator)
 
 
 def test_run_stopped_after_step_one_converges_on_rerun(playbook):
-    partial = run_playbook(playbook, [STEP_ROLE])
+    partial = playbook.run([STEP_ROLE])
     assert partial.rc == 0 and partial.last.changed
-    full = run_playbook(playbook, CR_STEPS)
+    full = playbook.run(CR_STEPS)
     assert_all_ok(full)
     changed = [task.task for task in full.tasks if task.changed]
     assert changed == [STEP_POLICY["name"], STEP_ATTACH["name"]]
     assert_converged(playbook.emulator)
-    assert_all_ok(run_playbook(playbook, CR_STEPS), unchanged=True)
+    assert_all_ok(playbook.run(CR_STEPS), unchanged=True)
 
 
 def test_run_killed_mid_write_converges_on_rerun(playbook):
@@ -135,7 +135,7 @@ def test_run_killed_mid_write_converges_on_rerun(playbook):
     emulator.add_fault(kind="latency", latency_ms=4000, operation="CreatePolicy", count=1, account=ACCOUNT)
     run_dir = playbook.workdir / "killed"
     run_dir.mkdir()
-    defaults = {**playbook.connection(ACCOUNT), **http_endpoints(playbook)}
+    defaults = playbook.connection(ACCOUNT)
     play = {"name": "killed", "hosts": "localhost", "connection": "local", "gather_facts": False,
             "module_defaults": {"group/alibabacloud.ram.ram": defaults}, "tasks": CR_STEPS}
     (run_dir / "playbook.yml").write_text(yaml.safe_dump([play], sort_keys=False))
@@ -161,10 +161,10 @@ def test_run_killed_mid_write_converges_on_rerun(playbook):
     assert recorded == [STEP_ROLE["name"]], f"the run was not cut off inside step 2: {recorded}"
 
     time.sleep(4.5)  # let the emulator finish the orphaned CreatePolicy
-    rerun = run_playbook(playbook, CR_STEPS)
+    rerun = playbook.run(CR_STEPS)
     assert_all_ok(rerun)
     assert_converged(emulator)
-    assert_all_ok(run_playbook(playbook, CR_STEPS), unchanged=True)
+    assert_all_ok(playbook.run(CR_STEPS), unchanged=True)
 
 
 def test_two_runs_at_once_against_one_account(playbook, tmp_path):
@@ -173,7 +173,7 @@ def test_two_runs_at_once_against_one_account(playbook, tmp_path):
     results: dict[int, Any] = {}
 
     def run(index: int) -> None:
-        results[index] = run_playbook(runners[index], CR_STEPS)
+        results[index] = runners[index].run(CR_STEPS)
 
     threads = [threading.Thread(target=run, args=(index,)) for index in range(2)]
     for thread in threads:
@@ -184,7 +184,7 @@ def test_two_runs_at_once_against_one_account(playbook, tmp_path):
     for result in results.values():
         assert_all_ok(result)
     assert_converged(playbook.emulator)
-    assert_all_ok(run_playbook(playbook, CR_STEPS), unchanged=True)
+    assert_all_ok(playbook.run(CR_STEPS), unchanged=True)
 
 
 def sts_credentials(emulator) -> tuple[str, str, str]:
@@ -226,7 +226,7 @@ def test_no_secret_in_output_at_vvvv(playbook):
         # A failure: a secret that does not sign.
         with_connection(STEP_ROLE, "wrong secret", {"access_key_secret": wrong_secret}, ignore_errors=True),
     ]
-    run = run_playbook(playbook, tasks, verbosity=4)
+    run = playbook.run(tasks, verbosity=4)
     by_name = {task.task: task for task in run.tasks}
     assert not by_name["explicit sts credentials"].failed
     assert not by_name["assume_role"].failed
@@ -234,7 +234,7 @@ def test_no_secret_in_output_at_vvvv(playbook):
 
     # Another failure: a server that keeps failing, with the temporary credentials in use.
     emulator.add_fault(kind="server_error", status=503, operation="GetRole", count=10, account=ACCOUNT)
-    failing = run_playbook(playbook, [with_connection(
+    failing = playbook.run([with_connection(
         {"alibabacloud.ram.role_info": {"name": CR_ROLE, "max_attempts": 2}}, "server keeps failing",
         {"access_key_id": sts_key_id, "access_key_secret": sts_secret, "security_token": sts_token},
     )], verbosity=4)

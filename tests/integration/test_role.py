@@ -17,8 +17,7 @@ from typing import Any, Mapping
 
 import pytest
 from alibabacloud_ram20150501 import models as ram_models
-from alibabacloud_ram20150501.client import Client as RamClient
-from alibabacloud_tea_openapi import models as open_api_models
+from helpers import calls_between, ram_client
 
 from ansible_collections.alibabacloud.ram.plugins.module_utils._policy_document import canonical_policy_document, documents_equal
 
@@ -42,21 +41,9 @@ NOOP_CALLS_WITH_TAGS = MappingProxyType({**NOOP_CALLS, "ListTagResources": 1})
 
 
 # --- helpers -----------------------------------------------------------------------------------------------------
-def sdk(emulator, account: str = ACCOUNT) -> RamClient:
-    """The official SDK, straight at the emulator: the independent way to change and read state."""
-    credentials = emulator.account(account)
-    config = open_api_models.Config(
-        access_key_id=credentials.access_key_id,
-        access_key_secret=credentials.access_key_secret,
-        endpoint=emulator.endpoint,
-        protocol="http",
-    )
-    return RamClient(config)
-
-
 def create_role_out_of_band(emulator, name: str = ROLE, trust: dict | None = None, **extra: Any) -> None:
     request = ram_models.CreateRoleRequest(role_name=name, assume_role_policy_document=json.dumps(trust or ECS_TRUST), **extra)
-    sdk(emulator).create_role(request)
+    ram_client(emulator, ACCOUNT).create_role(request)
 
 
 def stored_role(emulator, name: str = ROLE, account: str = ACCOUNT) -> dict[str, Any] | None:
@@ -64,29 +51,8 @@ def stored_role(emulator, name: str = ROLE, account: str = ACCOUNT) -> dict[str,
     return next((role for role_name, role in roles.items() if role_name.lower() == name.lower()), None)
 
 
-def calls(before: dict[str, Any], after: dict[str, Any]) -> dict[str, int]:
-    """Calls per operation (reads + writes + sts) made between two counter snapshots."""
-    made = {}
-    for operation, counts in after["by_operation"].items():
-        earlier = before["by_operation"].get(operation, {})
-        total = sum(counts.values()) - sum(earlier.values())
-        if total:
-            made[operation] = total
-    return made
-
-
 def writes(before: dict[str, Any], after: dict[str, Any]) -> int:
     return after["writes"] - before["writes"]
-
-
-def http_endpoints(playbook) -> dict[str, str]:
-    # The harness passes "host:port", which the connection options read as HTTPS; the emulator speaks plain HTTP.
-    return {"endpoint": playbook.emulator.url, "sts_endpoint": playbook.emulator.url}
-
-
-def run_playbook(playbook, tasks: list[dict[str, Any]], **options: Any):
-    options["module_defaults"] = {**http_endpoints(playbook), **(options.get("module_defaults") or {})}
-    return playbook.run(tasks, **options)
 
 
 @dataclass
@@ -127,12 +93,12 @@ def run_steps(playbook, steps: list[Step], *, account: str = ACCOUNT, **options:
         if step.may_fail:
             task["ignore_errors"] = True
         tasks += [task, counters_task(playbook, f"counters {index}", account)]
-    run = run_playbook(playbook, tasks, account=account, **options)
+    run = playbook.run(tasks, account=account, **options)
     assert run.rc == 0, f"playbook failed:\n{run.stdout}\n{run.stderr}"
     results = []
     for index in range(1, len(steps) + 1):
         before, after = run.task(f"counters {index - 1}").result["json"], run.task(f"counters {index}").result["json"]
-        results.append(StepRun(run.task(f"step {index}"), calls(before, after), writes(before, after), run))
+        results.append(StepRun(run.task(f"step {index}"), calls_between(before, after), writes(before, after), run))
     return results
 
 
@@ -274,7 +240,7 @@ def test_unset_options_leave_the_role_alone(playbook):
 def test_trust_policy_changed_out_of_band_is_restored(playbook):
     args = {"name": CR_ROLE, "trusted_services": ["cr.aliyuncs.com"]}
     assert run_task(playbook, args).result.changed
-    sdk(playbook.emulator).update_role(
+    ram_client(playbook.emulator, ACCOUNT).update_role(
         ram_models.UpdateRoleRequest(role_name=CR_ROLE, new_assume_role_policy_document=json.dumps(ECS_TRUST))
     )
     assert documents_equal(stored_role(playbook.emulator, CR_ROLE)["AssumeRolePolicyDocument"], ECS_TRUST)
@@ -333,7 +299,7 @@ def test_tags_add_change_purge_and_keep(playbook):
 # --- absent --------------------------------------------------------------------------------------------------------
 def test_absent_detaches_every_policy_then_deletes(playbook):
     create_role_out_of_band(playbook.emulator)
-    client = sdk(playbook.emulator)
+    client = ram_client(playbook.emulator, ACCOUNT)
     client.create_policy(ram_models.CreatePolicyRequest(
         policy_name="it-custom",
         policy_document=json.dumps({"Version": "1", "Statement": [{"Effect": "Allow", "Action": "oss:GetObject", "Resource": "*"}]}),
@@ -408,9 +374,9 @@ def test_bad_input_fails_without_any_api_call(playbook):
     # One playbook for all cases keeps the suite fast; ignore_errors lets every case run.
     tasks = [{"name": case, "alibabacloud.ram.role": args, "ignore_errors": True} for case, args, _option in BAD_INPUT]
     before = playbook.emulator.counters()
-    run = run_playbook(playbook, tasks)
+    run = playbook.run(tasks)
     after = playbook.emulator.counters()
-    assert calls(before, after) == {}, "bad input reached the API"
+    assert calls_between(before, after) == {}, "bad input reached the API"
     for case, _args, option in BAD_INPUT:
         result = run.task(case)
         assert result.failed, f"{case} was accepted: {result.result}"
@@ -438,7 +404,7 @@ def test_diff_output(playbook):
     assert diff["after"]["assume_role_policy_document"]["Statement"][0]["Principal"] == {"Service": ["cr.aliyuncs.com", "ecs.aliyuncs.com"]}
     assert diff["before"]["assume_role_policy_document"]["Statement"][0]["Principal"] == {"Service": ["cr.aliyuncs.com"]}
 
-    sdk(playbook.emulator).attach_policy_to_role(
+    ram_client(playbook.emulator, ACCOUNT).attach_policy_to_role(
         ram_models.AttachPolicyToRoleRequest(policy_name="AliyunOSSReadOnlyAccess", policy_type="System", role_name=CR_ROLE)
     )
     deleted = run_task(playbook, {"name": CR_ROLE, "state": "absent"}, diff=True).result.result["diff"]
@@ -449,7 +415,7 @@ def test_diff_output(playbook):
 
 def test_diff_is_printed_by_ansible(playbook):
     create_role_out_of_band(playbook.emulator, description="printed before")
-    run = run_playbook(playbook, [{"name": "under test", "alibabacloud.ram.role": {"name": ROLE, "description": "printed after"}}], check=True, diff=True)
+    run = playbook.run([{"name": "under test", "alibabacloud.ram.role": {"name": ROLE, "description": "printed after"}}], check=True, diff=True)
     assert run.rc == 0
     assert '-    "description": "printed before"' in run.stdout
     assert '+    "description": "printed after"' in run.stdout
