@@ -1,11 +1,12 @@
 # Copyright: (c) 2026, alibabacloud.ram contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The connection options every module of this collection accepts, and the resource_directory inventory plugin too."""
+"""The connection options of this collection's modules and of its resource_directory inventory plugin."""
 
 from __future__ import annotations
 
 
 class ModuleDocFragment:
+    # Shared by the modules and the resource_directory inventory plugin (which gives O(endpoint) its own default).
     DOCUMENTATION = r"""
 options:
   access_key_id:
@@ -37,31 +38,6 @@ options:
       - Environment fallback E(ALIBABA_CLOUD_PROFILE) then E(ALICLOUD_PROFILE), under the same rule as O(access_key_id).
       - Cannot be combined with O(access_key_id), O(access_key_secret) or O(security_token).
     type: str
-  assume_role:
-    description:
-      - Assume this RAM role with STS on top of the credentials the other options resolve to, and act with the
-        role's temporary credentials (for example in a Resource Directory member account).
-      - STS is called once, on the first API call; its temporary credentials serve the rest of the run.
-    type: dict
-    suboptions:
-      role_arn:
-        description: ARN of the role, C(acs:ram::<account id>:role/<role name>).
-        type: str
-        required: true
-      session_name:
-        description: Role session name (2 to 64 letters, digits and C(.@-_)), visible in the target account's audit logs.
-        type: str
-        default: alibabacloud-ram-ansible
-      duration_seconds:
-        description: Lifetime of the temporary credentials, from 900 to 43200 seconds (and at most the role's maximum session duration).
-        type: int
-        default: 3600
-      external_id:
-        description: External ID the role's trust policy requires (condition C(sts:ExternalId)).
-        type: str
-      policy:
-        description: A policy document (JSON string or dictionary) further restricting the assumed session.
-        type: json
   endpoint:
     description:
       - RAM endpoint, as C(host), C(host:port), C(https://host[:port]) or C(http://host:port).
@@ -90,7 +66,39 @@ options:
     type: int
     default: 5
 requirements:
-  - alibabacloud-ram20150501 >= 1.3.0
   - alibabacloud-tea-openapi >= 0.4.6
   - alibabacloud-credentials >= 1.0.12
+"""
+
+    # What the modules add: O(assume_role) with its suboptions (C(policy) is of type json, which only modules can
+    # declare; the inventory plugin documents a plain dictionary) and the RAM SDK.
+    MODULES = r"""
+options:
+  assume_role:
+    description:
+      - Assume this RAM role with STS on top of the credentials the other options resolve to, and act with the
+        role's temporary credentials (for example in a Resource Directory member account).
+      - STS is called once per module run, on the first API call.
+    type: dict
+    suboptions:
+      role_arn:
+        description: ARN of the role, C(acs:ram::<account id>:role/<role name>).
+        type: str
+        required: true
+      session_name:
+        description: Role session name (2 to 64 letters, digits and C(.@-_)), visible in the target account's audit logs.
+        type: str
+        default: alibabacloud-ram-ansible
+      duration_seconds:
+        description: Lifetime of the temporary credentials, from 900 to 43200 seconds (and at most the role's maximum session duration).
+        type: int
+        default: 3600
+      external_id:
+        description: External ID the role's trust policy requires (condition C(sts:ExternalId)).
+        type: str
+      policy:
+        description: A policy document (JSON string or dictionary) further restricting the assumed session.
+        type: json
+requirements:
+  - alibabacloud-ram20150501 >= 1.3.0
 """

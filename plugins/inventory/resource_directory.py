@@ -30,7 +30,7 @@ description:
 extends_documentation_fragment:
   - constructed
   - inventory_cache
-  # The modules' connection options, with the ResourceManager endpoint below in place of the RAM one.
+  # The modules' connection options; assume_role and the ResourceManager endpoint are documented below.
   - alibabacloud.ram.connection
 options:
   plugin:
@@ -38,6 +38,12 @@ options:
     type: str
     required: true
     choices: [alibabacloud.ram.resource_directory]
+  assume_role:
+    description:
+      - Assume this role (for example a read-only role in the management account) before reading the directory.
+      - Keys C(role_arn) (required), C(session_name), C(duration_seconds), C(external_id), C(policy), as the modules'
+        O(alibabacloud.ram.role#module:assume_role) option.
+    type: dict
   endpoint:
     description: ResourceManager endpoint, as C(host), C(host:port), C(https://host[:port]) or C(http://host:port).
     default: resourcemanager.aliyuncs.com

@@ -62,6 +62,7 @@ options:
     default: true
 extends_documentation_fragment:
   - alibabacloud.ram.connection
+  - alibabacloud.ram.connection.modules
   - alibabacloud.ram.attributes
 attributes:
   check_mode:

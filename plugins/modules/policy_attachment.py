@@ -48,6 +48,7 @@ options:
     default: present
 extends_documentation_fragment:
   - alibabacloud.ram.connection
+  - alibabacloud.ram.connection.modules
   - alibabacloud.ram.attributes
 attributes:
   check_mode:

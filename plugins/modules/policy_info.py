@@ -52,6 +52,7 @@ options:
     default: false
 extends_documentation_fragment:
   - alibabacloud.ram.connection
+  - alibabacloud.ram.connection.modules
   - alibabacloud.ram.attributes
   - alibabacloud.ram.attributes.info_module
 seealso:

@@ -91,6 +91,7 @@ seealso:
     link: https://www.alibabacloud.com/help/en/ram/developer-reference/api-ram-2015-05-01-createrole
 extends_documentation_fragment:
   - alibabacloud.ram.connection
+  - alibabacloud.ram.connection.modules
   - alibabacloud.ram.attributes
 attributes:
   check_mode:

@@ -54,6 +54,7 @@ seealso:
   - module: alibabacloud.ram.role
 extends_documentation_fragment:
   - alibabacloud.ram.connection
+  - alibabacloud.ram.connection.modules
   - alibabacloud.ram.attributes
   - alibabacloud.ram.attributes.info_module
 """

@@ -37,6 +37,7 @@ options:
     required: true
 extends_documentation_fragment:
   - alibabacloud.ram.connection
+  - alibabacloud.ram.connection.modules
   - alibabacloud.ram.attributes
 attributes:
   check_mode:
