@@ -9,6 +9,7 @@ import logging
 import math
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 from urllib.parse import urlsplit
@@ -313,8 +314,36 @@ def cli_profile_path() -> str:
     return os.path.join(os.path.expanduser("~"), ".aliyun", "config.json")
 
 
+# The SDKs keep process-wide keep-alive pools (class attributes of these cores). Ansible runs every task in a worker
+# forked from the controller; a connection the controller opened (the Resource Directory inventory lists accounts and
+# may assume a role in the controller process) is inherited by every worker, and workers reusing it share one TCP
+# stream and read each other's replies: one account's STS session handed to another account's tasks.
+_SDK_CONNECTION_POOLS = (("Tea.core", "TeaCore"), ("darabonba.core", "DaraCore"))
+# Pools dropped in a forked child are kept referenced, never closed: their sockets still serve the parent.
+_inherited_pools: list[Any] = []
+_fork_hook: list[bool] = []
+
+
+def _forget_inherited_connection_pools() -> None:
+    for module_name, class_name in _SDK_CONNECTION_POOLS:
+        core = getattr(sys.modules.get(module_name), class_name, None)
+        pools = getattr(core, "_sessions", None)
+        if isinstance(pools, dict) and pools:
+            _inherited_pools.append(pools)
+            core._sessions = {}
+
+
+def isolate_connections_across_fork() -> None:
+    """Make every process forked from this one open its own connections (registered once per process)."""
+    if not _fork_hook and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_forget_inherited_connection_pools)
+        _fork_hook.append(True)
+
+
 def resolve_credentials(settings: ConnectionSettings) -> ResolvedCredentials:
     """Build the credentials chain the options describe. No network call happens here; STS is called on first use."""
+    # Every SDK client of this collection (RamApi, RpcApi, the credentials chain) starts here.
+    isolate_connections_across_fork()
     try:
         from alibabacloud_credentials.client import Client as CredentialsClient
         from alibabacloud_credentials.http import HttpOptions
