@@ -274,8 +274,8 @@ def format_table(size: int, forks: int, latency_ms: int, results: list[RunResult
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for result in results:
-        reads, _, _ = result.per_account("reads")
-        writes, _, _ = result.per_account("writes")
+        reads, _reads_min, _reads_max = result.per_account("reads")
+        writes, _writes_min, _writes_max = result.per_account("writes")
         sts, sts_min, sts_max = result.per_account("sts")
         per_account = result.wall_seconds / max(result.accounts, 1)
         floor = f" ({NOOP_FLOOR_READS})" if result.label in ("rerun", "check") else ""
@@ -313,8 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     any_failed = False
     for size in sizes:
         print(f"benchmark: N={size}, forks={arguments.forks}, latency {arguments.latency_ms} ms", file=sys.stderr, flush=True)
-        results = bench_size(size, arguments.forks, arguments.latency_ms, arguments.workdir / f"n{size}", arguments.timeout,
-                              collections)
+        results = bench_size(size, arguments.forks, arguments.latency_ms, arguments.workdir / f"n{size}", arguments.timeout, collections)
         any_failed = any_failed or any(result.returncode != 0 for result in results)
         tables.append(format_table(size, arguments.forks, arguments.latency_ms, results))
         print(tables[-1] + "\n", flush=True)

@@ -192,7 +192,7 @@ def per_host_summary(runner: ansible_runner.Runner) -> dict[str, str]:
     for event in runner.events:
         message = event.get("event_data", {}).get("res", {}).get("msg")
         if event.get("event") == "runner_item_on_ok" and isinstance(message, str) and ": " in message:
-            account, _, rest = message.partition(": ")
+            account, _separator, rest = message.partition(": ")
             lines[account] = rest
     return lines
 
