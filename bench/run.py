@@ -6,9 +6,11 @@
 
 For each size N: an emulator with N generated member accounts and a simulated round trip of --latency-ms on every
 API call; the Resource Directory inventory plugin (alibabacloud.ram.resource_directory, include: member-*) as the
-inventory; then, with the same forks, a first converge, a no-op rerun, a --check run, and a baseline playbook of as
-many ansible.builtin.ping tasks per host as the real run had module tasks per host. Reported per account: RAM reads
-and writes and STS calls (the emulator's counters), wall seconds, and the controller's peak memory.
+inventory; then, with the same forks, a first converge, a no-op rerun, a --check run, a baseline playbook of as
+many ansible.builtin.ping tasks per host as the real run had module tasks per host, and as many tasks of
+bench/library/sdk_import_floor (starts like a collection module and imports the SDK, no API call): the part of the
+ratio to ping that fewer API calls cannot remove. Reported per account: RAM reads and writes and STS calls (the
+emulator's counters), wall seconds, and the controller's peak memory.
 
 Speed is only reported, never judged: the exit status is 0 unless a playbook run itself failed (then 1).
 """
@@ -33,6 +35,9 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COLLECTIONS_PATH = REPO_ROOT / "build" / "collections"
 CALLBACK_DIR = Path(__file__).resolve().parent / "callback_plugins"
+LIBRARY_DIR = Path(__file__).resolve().parent / "library"
+PING_LABEL = "ping"
+FLOOR_LABEL = "sdk import"
 BIN = Path(sys.executable).parent
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy")
 BANNER = "ram_emulator listening on "
@@ -159,16 +164,16 @@ def write_inventory(workdir: Path, emulator: Emulator) -> Path:
     return source
 
 
-def write_ping_playbook(workdir: Path, ping_tasks: int) -> Path:
-    """The baseline: the real play's shape (local connection, the playbook's Python, pipelining) with only pings."""
-    playbook = workdir / f"ping{ping_tasks}.yml"
+def write_baseline_playbook(workdir: Path, module: str, tasks: int) -> Path:
+    """A baseline: the real play's shape (local connection, the playbook's Python, pipelining) with only ``module``."""
+    playbook = workdir / f"{module.rpartition('.')[2]}{tasks}.yml"
     playbook.write_text(yaml.safe_dump([{
-        "name": "Baseline: ansible.builtin.ping per host",
+        "name": f"Baseline: {module} per host",
         "hosts": "all",
         "connection": "local",
         "gather_facts": False,
         "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}", "ansible_pipelining": True},
-        "tasks": [{"name": f"Ping {index}", "ansible.builtin.ping": {}} for index in range(1, ping_tasks + 1)],
+        "tasks": [{"name": f"{module} {index}", module: {}} for index in range(1, tasks + 1)],
     }], sort_keys=False))
     return playbook
 
@@ -256,15 +261,18 @@ def bench_size(size: int, forks: int, latency_ms: int, workdir: Path, timeout: f
         for label, args in (("converge", []), ("rerun", []), ("check", ["--check"])):
             results.append(run_playbook(label, real + args, environment, workdir, accounts, emulator, timeout))
             print(f"  N={size} {label}: {results[-1].wall_seconds:.1f} s, rc={results[-1].returncode}", file=sys.stderr, flush=True)
-        ping_tasks = results[0].module_tasks_per_host or 1
-        ping = [*playbook, str(write_ping_playbook(workdir, ping_tasks))]
-        results.append(run_playbook(f"ping x{ping_tasks}", ping, environment, workdir, accounts, emulator, timeout))
-        print(f"  N={size} {results[-1].label}: {results[-1].wall_seconds:.1f} s", file=sys.stderr, flush=True)
+        baseline_tasks = results[0].module_tasks_per_host or 1
+        for label, module, extra_environment in ((PING_LABEL, "ansible.builtin.ping", {}),
+                                                 (FLOOR_LABEL, "sdk_import_floor", {"ANSIBLE_LIBRARY": str(LIBRARY_DIR)})):
+            baseline = [*playbook, str(write_baseline_playbook(workdir, module, baseline_tasks))]
+            results.append(run_playbook(f"{label} x{baseline_tasks}", baseline, {**environment, **extra_environment}, workdir,
+                                        accounts, emulator, timeout))
+            print(f"  N={size} {results[-1].label}: {results[-1].wall_seconds:.1f} s", file=sys.stderr, flush=True)
     return results
 
 
 def format_table(size: int, forks: int, latency_ms: int, results: list[RunResult]) -> str:
-    ping = results[-1]
+    ping = next(result for result in results if result.label.startswith(PING_LABEL))
     ping_per_account = ping.wall_seconds / max(ping.accounts, 1)
     lines = [
         f"### N = {size} accounts, forks {forks}, {latency_ms} ms per API call",
@@ -279,11 +287,11 @@ def format_table(size: int, forks: int, latency_ms: int, results: list[RunResult
         sts, sts_min, sts_max = result.per_account("sts")
         per_account = result.wall_seconds / max(result.accounts, 1)
         floor = f" ({NOOP_FLOOR_READS})" if result.label in ("rerun", "check") else ""
-        is_ping = result is ping
+        is_baseline = result.label.startswith((PING_LABEL, FLOOR_LABEL))
         lines.append(
             f"| {result.label} | {result.returncode} | {result.module_tasks_per_host} | {reads:.2f} | {writes:.2f} | "
-            f"{reads + writes:.2f}{floor} | {'-' if is_ping else f'{sts:.2f} ({sts_min}-{sts_max})'} | {result.wall_seconds:.1f} | "
-            f"{per_account:.3f} | {'1.00' if is_ping else f'{per_account / ping_per_account:.2f}'} | "
+            f"{reads + writes:.2f}{floor} | {'-' if is_baseline else f'{sts:.2f} ({sts_min}-{sts_max})'} | {result.wall_seconds:.1f} | "
+            f"{per_account:.3f} | {per_account / ping_per_account:.2f} | "
             f"{result.largest_process_kib / 1024:.0f} | {result.peak_tree_kib / 1024:.0f} |"
         )
     failed = {result.label: result.failed_hosts for result in results if result.failed_hosts}
