@@ -10,8 +10,8 @@ inventory; then, with the same forks, a first converge, a no-op rerun, a --check
 many ansible.builtin.ping tasks per host as the real run had module tasks per host (the ratio's base), one with a
 ping for every task the real run had per host (controller-side actions included), and one with as many tasks of
 bench/library/sdk_import_floor (starts like a collection module and imports the SDK, no API call) as module tasks:
-the part of the ratio to ping that fewer API calls cannot remove. Reported per account: RAM reads and writes and STS calls (the
-emulator's counters), wall seconds, and the controller's peak memory.
+the part of the ratio to ping that fewer API calls cannot remove. Reported per account: RAM reads and writes and STS
+calls (the emulator's counters), wall seconds, and the controller's peak memory.
 
 Speed is only reported, never judged: the exit status is 0 unless a playbook run itself failed (then 1).
 """

@@ -13,8 +13,8 @@ DOCUMENTATION = r"""
 module: sdk_import_floor
 short_description: Start like an alibabacloud.ram module and import the SDK, with no API call (benchmark only)
 description:
-  - Builds an AnsibleModule, imports the RAM SDK and alibabacloud-credentials as the collection's modules do
-    before their first call, and returns without calling any API.
+  - Builds an AnsibleModule, imports the RAM SDK as the collection's modules do before their first call (the
+    SDK's client configuration brings alibabacloud-credentials with it), and returns without calling any API.
 options: {}
 author:
   - alibabacloud.ram contributors
@@ -28,8 +28,6 @@ from ansible_collections.alibabacloud.ram.plugins.module_utils._ram import _load
 def main() -> None:
     module = AnsibleModule(argument_spec={}, supports_check_mode=True)
     _load_sdk()
-    # Credentials are resolved by every real task too (alibabacloud_credentials.client pulls in its providers).
-    from alibabacloud_credentials.client import Client  # noqa: F401  pylint: disable=unused-import
     module.exit_json(changed=False)
 
 
